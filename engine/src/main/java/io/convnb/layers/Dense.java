@@ -1,0 +1,132 @@
+package io.convnb.layers;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Fully connected layer: {@code y = activation(x . kernel + bias)}, kernel {@code (in, units)}.
+ * The input must be 1-D per sample; put a {@link Flatten} before it for images.
+ */
+public class Dense extends ActivatedLayer {
+    private final int units;
+    private boolean useBias = true;
+    private Initializer kernelInitializer = Initializer.GLOROT_UNIFORM;
+    private Initializer biasInitializer = Initializer.ZEROS;
+    private double l2;
+    private Parameter kernel;
+    private Parameter bias;
+    private INDArray input;
+
+    public Dense(int units) {
+        if (units < 1) {
+            throw new IllegalArgumentException("Dense: units must be >= 1, got " + units + ".");
+        }
+        this.units = units;
+    }
+
+    public int units() {
+        return units;
+    }
+
+    public Dense useBias(boolean useBias) {
+        this.useBias = useBias;
+        return this;
+    }
+
+    public Dense kernelInitializer(String name) {
+        this.kernelInitializer = Initializer.of(name);
+        return this;
+    }
+
+    public Dense kernelInitializer(Initializer init) {
+        this.kernelInitializer = init;
+        return this;
+    }
+
+    /** Kernel L2 regularization: adds {@code factor * sum(kernel^2)} to the loss. */
+    public Dense kernelRegularizer(Regularizers.L2 l2) {
+        this.l2 = l2.factor();
+        return this;
+    }
+
+    @Override
+    public Dense activation(String name) {
+        super.activation(name);
+        return this;
+    }
+
+    @Override
+    public Dense activation(Activations activation) {
+        super.activation(activation);
+        return this;
+    }
+
+    @Override
+    protected long[] computeOutputShape(long[] in) {
+        if (in.length != 1) {
+            throw new IllegalArgumentException(who() + "expects 1-D samples (None, features) but received "
+                    + Shapes.formatBatch(in) + "; add a Flatten() layer before it.");
+        }
+        return new long[] {units};
+    }
+
+    @Override
+    protected void createParameters(long[] in, SplittableRandom random) {
+        kernel = addParameter("kernel", initialise(kernelInitializer, new long[] {in[0], units}, in[0], units, random), true, l2);
+        bias = useBias ? addParameter("bias", initialise(biasInitializer, new long[] {units}, in[0], units, random), true, 0) : null;
+    }
+
+    /** Replaces the weights: kernel {@code (in, units)}, bias {@code (units)} or null when useBias is false. */
+    public void setWeights(INDArray kernelValue, INDArray biasValue) {
+        Weights.assign(this, kernel, kernelValue, bias, biasValue);
+    }
+
+    public INDArray kernel() {
+        return kernel == null ? null : kernel.value();
+    }
+
+    public INDArray bias() {
+        return bias == null ? null : bias.value();
+    }
+
+    @Override
+    protected INDArray preActivation(INDArray x, boolean training) {
+        checkBatch(x);
+        input = x;
+        INDArray z = x.mmul(kernel.value());
+        if (bias != null) {
+            z.addiRowVector(bias.value());
+        }
+        return z;
+    }
+
+    @Override
+    protected INDArray preActivationBackward(INDArray dz) {
+        // dW = x^T . dz ; db = sum over the batch ; dx = dz . W^T
+        Nd4j.gemm(input, dz, kernel.grad(), true, false, 1.0, 0.0);
+        if (bias != null) {
+            bias.grad().assign(dz.sum(0));
+        }
+        return dz.mmul(kernel.value().transpose());
+    }
+
+    @Override
+    protected void putConfig(Map<String, Object> config) {
+        config.put("units", units);
+        super.putConfig(config);
+        config.put("use_bias", useBias);
+        config.put("kernel_initializer", kernelInitializer.kerasName());
+        config.put("kernel_regularizer_l2", l2);
+    }
+
+    static Dense fromConfig(Map<String, Object> c) {
+        Dense d = new Dense(((Number) c.get("units")).intValue());
+        d.applyCommonConfig(c);
+        d.useBias((Boolean) c.get("use_bias"));
+        d.kernelInitializer((String) c.get("kernel_initializer"));
+        d.l2 = ((Number) c.get("kernel_regularizer_l2")).doubleValue();
+        return d;
+    }
+}
