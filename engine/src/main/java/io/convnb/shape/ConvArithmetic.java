@@ -92,8 +92,9 @@ public final class ConvArithmetic {
     public static Geometry2D pool2d(String layer, long inH, long inW, long ph, long pw, long sh, long sw,
                                     Padding padding) {
         if (padding != Padding.VALID && padding != Padding.SAME) {
-            throw new IllegalArgumentException(Checks.name(layer) + ": padding=\"" + padding.kerasName()
-                    + "\" is not a pooling padding; use \"valid\" or \"same\" (Keras), or explicit amounts.");
+            String shown = padding == null ? "null" : "\"" + padding.kerasName() + "\"";
+            throw new IllegalArgumentException(Checks.name(layer) + ": padding=" + shown
+                    + " is not a pooling padding; use \"valid\" or \"same\" (Keras), or explicit amounts.");
         }
         Checks.axisArguments(layer, "height", inH, ph, sh, 1, POOL);
         Checks.axisArguments(layer, "width", inW, pw, sw, 1, POOL);

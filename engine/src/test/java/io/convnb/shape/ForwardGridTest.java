@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,6 +44,20 @@ class ForwardGridTest {
         assertTrue(g.formula().endsWith(" = " + expectedOut), g.formula());
     }
 
+    /** The fix names the largest kernel that fits: it must fit, and one more must not. */
+    private static void assertSuggestedKernelIsTheLargestThatFits(String message, long in, long s, long d,
+                                                                  long before, long after) {
+        long largest = number(message, "no larger than (\\d+)");
+        assertTrue(BruteForce.windows(in, largest, s, d, before, after) > 0, message);
+        assertEquals(0, BruteForce.windows(in, largest + 1, s, d, before, after), message);
+    }
+
+    private static long number(String message, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(message);
+        assertTrue(m.find(), () -> "no '" + regex + "' in: " + message);
+        return Long.parseLong(m.group(1));
+    }
+
     @Test
     void validCountsOnlyWindowsThatFit() {
         int cases = sweep((in, k, s, d) -> {
@@ -51,6 +67,7 @@ class ForwardGridTest {
                         () -> ConvArithmetic.axis(LAYER, "steps", in, k, s, d, Padding.VALID));
                 assertTrue(e.getMessage().startsWith(LAYER + ": output steps = floor((" + in + " + 0 + 0 - "),
                         e.getMessage());
+                assertSuggestedKernelIsTheLargestThatFits(e.getMessage(), in, s, d, 0, 0);
                 return;
             }
             AxisGeometry g = ConvArithmetic.axis(LAYER, "steps", in, k, s, d, Padding.VALID);
@@ -125,8 +142,12 @@ class ForwardGridTest {
                     long b = before;
                     long a = after;
                     if (expected == 0) {
-                        assertThrows(IllegalArgumentException.class,
-                                () -> ConvArithmetic.axis(LAYER, "steps", in, k, s, d, b, a));
+                        String message = assertThrows(IllegalArgumentException.class,
+                                () -> ConvArithmetic.axis(LAYER, "steps", in, k, s, d, b, a)).getMessage();
+                        assertSuggestedKernelIsTheLargestThatFits(message, in, s, d, b, a);
+                        long more = number(message, "at least (\\d+) more padding");
+                        assertTrue(BruteForce.windows(in, k, s, d, b, a + more) > 0, message);
+                        assertEquals(0, BruteForce.windows(in, k, s, d, b, a + more - 1), message);
                         continue;
                     }
                     AxisGeometry g = ConvArithmetic.axis(LAYER, "steps", in, k, s, d, b, a);
