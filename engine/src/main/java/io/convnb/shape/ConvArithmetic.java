@@ -34,8 +34,14 @@ public final class ConvArithmetic {
     /**
      * One axis of a convolution with a padding rule ({@code valid}, {@code same}, {@code full}, {@code causal}).
      *
-     * @param layer   the layer as named in messages, e.g. {@code "Conv1D 'conv1d_1'"}
-     * @param axis    the axis name: {@code "height"}, {@code "width"}, {@code "steps"}
+     * @param layer    the layer as named in messages, e.g. {@code "Conv1D 'conv1d_1'"}
+     * @param axis     the axis name: {@code "height"}, {@code "width"}, {@code "steps"}
+     * @param in       input size on the axis
+     * @param kernel   kernel size, at least 1
+     * @param stride   stride, at least 1
+     * @param dilation dilation rate, at least 1
+     * @param padding  the rule that chooses the padding
+     * @return the sizes, the padding split and the rule, ready for {@link AxisGeometry#explain()}
      * @throws IllegalArgumentException for sizes below 1, {@link Padding#EXPLICIT} (use the overload with
      *                                  amounts) or an output below 1
      */
@@ -48,6 +54,15 @@ public final class ConvArithmetic {
     /**
      * One axis of a convolution with explicit padding amounts.
      *
+     * @param layer     the layer as named in messages, e.g. {@code "Conv1D 'conv1d_1'"}
+     * @param axis      the axis name: {@code "height"}, {@code "width"}, {@code "steps"}
+     * @param in        input size on the axis
+     * @param kernel    kernel size, at least 1
+     * @param stride    stride, at least 1
+     * @param dilation  dilation rate, at least 1
+     * @param padBefore zeros before the input, at least 0
+     * @param padAfter  zeros after the input, at least 0
+     * @return the sizes and the padding, marked {@link Padding#EXPLICIT}
      * @throws IllegalArgumentException for sizes below 1, negative padding or an output below 1
      */
     public static AxisGeometry axis(String layer, String axis, long in, long kernel, long stride, long dilation,
@@ -60,7 +75,9 @@ public final class ConvArithmetic {
 
     /**
      * A 2-D convolution with a padding rule; strides and dilations may differ between the axes.
+     * Arguments come in (height, width) pairs: input, kernel, strides, dilation rate.
      *
+     * @return the height and width geometries; {@code padTop()} .. {@code padRight()} feed the ops' spec
      * @throws IllegalArgumentException as {@link #axis(String, String, long, long, long, long, Padding)}, and
      *                                  for {@link Padding#CAUSAL}, which is 1-D only
      */
@@ -141,6 +158,16 @@ public final class ConvArithmetic {
     public static AxisGeometry transposedAxis(String layer, String axis, long in, long kernel, long stride,
                                               long dilation, Padding padding, long outputPadding) {
         return TransposedArithmetic.byRule(layer, axis, in, kernel, stride, dilation, padding, outputPadding);
+    }
+
+    /**
+     * As {@link #transposedAxis(String, String, long, long, long, long, Padding, long)}, with Keras'
+     * {@code output_padding=None} written as {@code null}.
+     */
+    public static AxisGeometry transposedAxis(String layer, String axis, long in, long kernel, long stride,
+                                              long dilation, Padding padding, Long outputPadding) {
+        return transposedAxis(layer, axis, in, kernel, stride, dilation, padding,
+                outputPadding == null ? AxisGeometry.NO_OUTPUT_PADDING : outputPadding.longValue());
     }
 
     /**

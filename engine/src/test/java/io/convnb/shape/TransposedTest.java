@@ -110,6 +110,15 @@ class TransposedTest {
     }
 
     @Test
+    void nullOutputPaddingIsNone() {
+        assertEquals(ConvArithmetic.transposedAxis(LAYER, "height", 7, 3, 2, 1, Padding.VALID, -1),
+                ConvArithmetic.transposedAxis(LAYER, "height", 7, 3, 2, 1, Padding.VALID, (Long) null));
+        assertEquals(ConvArithmetic.transposedAxis(LAYER, "height", 7, 3, 2, 1, Padding.VALID, 1),
+                ConvArithmetic.transposedAxis(LAYER, "height", 7, 3, 2, 1, Padding.VALID, Long.valueOf(1)));
+        assertEquals(16, ConvArithmetic.transposedAxis(LAYER, "height", 7, 3, 2, 1, Padding.VALID, 1L).output());
+    }
+
+    @Test
     void explicitCropsArePyTorchPaddingAndOutputPadding() {
         // PyTorch ConvTranspose1d(k=3, s=2, padding=1, output_padding=1) on 5: (5-1)*2 - 2*1 + 3 + 1 = 10
         AxisGeometry g = ConvArithmetic.transposedAxis(LAYER, "width", 5, 3, 2, 1, 1, 1 - 1);
