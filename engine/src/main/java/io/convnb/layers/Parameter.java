@@ -11,8 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Parameter {
     private final String name;
-    private final INDArray value;
-    private final INDArray grad;
+    private INDArray value;
+    private INDArray grad;
     private final boolean trainable;
     private final double l2;
 
@@ -22,6 +22,36 @@ public final class Parameter {
         this.grad = trainable ? value.ulike() : null;
         this.trainable = trainable;
         this.l2 = l2;
+    }
+
+    /**
+     * A parameter over whole flat arrays: a model keeps all trainable weights in one contiguous vector
+     * (and all gradients in another) so that an optimizer step is a handful of large operations
+     * instead of several per layer.
+     */
+    public static Parameter flat(String name, INDArray values, INDArray grads) {
+        return new Parameter(name, values, grads);
+    }
+
+    private Parameter(String name, INDArray values, INDArray grads) {
+        this.name = name;
+        this.value = values;
+        this.grad = grads;
+        this.trainable = true;
+        this.l2 = 0;
+    }
+
+    /**
+     * Moves this parameter into the given views of a model's flat weight and gradient vectors, copying
+     * the current weights. The layer keeps reading {@link #value()}, so it sees the views from now on.
+     */
+    public void bindTo(INDArray valueView, INDArray gradView) {
+        if (!java.util.Arrays.equals(valueView.shape(), value.shape()) || !java.util.Arrays.equals(gradView.shape(), value.shape())) {
+            throw new IllegalArgumentException("Parameter '" + name + "': views must have shape " + java.util.Arrays.toString(value.shape()) + ".");
+        }
+        valueView.assign(value);
+        this.value = valueView;
+        this.grad = gradView;
     }
 
     /** Parameter name within its layer, e.g. {@code "kernel"}, {@code "bias"}. */

@@ -11,11 +11,7 @@ public final class Shapes {
 
     /** {@code (2, 3)}; a 1-element shape prints as {@code (5,)} like Python. */
     public static String format(long... shape) {
-        StringJoiner j = new StringJoiner(", ", "(", shape.length == 1 ? ",)" : ")");
-        for (long d : shape) {
-            j.add(Long.toString(d));
-        }
-        return j.toString();
+        return io.convnb.shape.Shapes.format(shape);
     }
 
     /** A per-sample shape with the batch axis shown as {@code None}: {@code (None, 28, 28, 1)}. */
