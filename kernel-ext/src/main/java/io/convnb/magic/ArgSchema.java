@@ -68,6 +68,9 @@ public final class ArgSchema {
         List<String> words = new ArrayList<>();
         boolean help = false;
         for (String token : tokens) {
+            if (token.isBlank()) {
+                continue;
+            }
             if (token.equals("--help") || token.equals("-h")) {
                 help = true;
                 continue;
@@ -133,6 +136,14 @@ public final class ArgSchema {
 
     /** The accepted name at the smallest edit distance, if it is close enough to be a typo. */
     static String closest(String name, List<String> candidates) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        if (lower.length() >= 3) {
+            for (String c : candidates) {
+                if (c.startsWith(lower)) {
+                    return c;   // a beginning, e.g. "fashion" for "fashion-mnist"
+                }
+            }
+        }
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {

@@ -29,7 +29,7 @@ public final class ConvSteps {
 
     /** The {@code --help} text. */
     public static final String USAGE = """
-            %%conv [stride=S[xS]] [padding=P] [dilation=D[xD]] [kernel=NAME]
+            %%%%conv [stride=S[xS]] [padding=P] [dilation=D[xD]] [kernel=NAME]
             <input matrix>
             <blank line>
             <kernel matrix>          (leave out when kernel=NAME is given)

@@ -20,9 +20,9 @@ public final class DisplayMagic {
 
     /** The {@code --help} text. */
     public static final String USAGE = """
-            %display [rows=R] [cols=C] [precision=P] [threshold=T] [cmap=NAME]
-            %display reset
-            %display
+            %%display [rows=R] [cols=C] [precision=P] [threshold=T] [cmap=NAME]
+            %%display reset
+            %%display
 
             Display options of tensors and heatmaps, like NumPy's np.set_printoptions:
               rows=3          edge rows shown before and after '...' of a summarised array (1..%d)

@@ -34,7 +34,7 @@ public final class EnvironmentMagic {
 
     /** The {@code --help} text. */
     public static final String USAGE = """
-            %environment
+            %%environment
 
             A table of what a reproducible experiment must record: Java version and vendor, OS, CPU cores,
             maximum heap, the kernel (language, version, banner), convnb's version, the ND4J backend with
@@ -80,7 +80,7 @@ public final class EnvironmentMagic {
             }
         }
         add(rows, "convnb", "version", convnbVersion());
-        add(rows, "nd4j", "backend", Nd4j.getBackend().getClass().getName());
+        add(rows, "nd4j", "backend class", Nd4j.getBackend().getClass().getName());
         add(rows, "nd4j", "default dtype", String.valueOf(Nd4j.dataType()));
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         Map<String, String> sorted = new TreeMap<>();

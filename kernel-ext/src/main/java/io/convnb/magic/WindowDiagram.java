@@ -293,15 +293,30 @@ final class WindowDiagram {
         g.setStroke(new BasicStroke(3));
         g.drawRect(a.x, a.y, b.x + b.width - a.x, b.y + b.height - a.y);
         g.setStroke(new BasicStroke(1));
-        // the input (or kept output) region, outlined so that the padding border reads as a frame
-        long ir0 = Math.max(0, rows.shownLo), ir1 = Math.min(rows.g.transposed() ? rows.g.output() - 1 : rows.g.input() - 1, rows.shownHi);
-        long ic0 = Math.max(0, cols.shownLo), ic1 = Math.min(cols.g.transposed() ? cols.g.output() - 1 : cols.g.input() - 1, cols.shownHi);
+        // The input (or kept output) region, outlined so that the padding border reads as a frame; only
+        // its real edges are drawn, so a cropped view does not look like a small input.
+        long lastRow = (rows.g.transposed() ? rows.g.output() : rows.g.input()) - 1;
+        long lastCol = (cols.g.transposed() ? cols.g.output() : cols.g.input()) - 1;
+        long ir0 = Math.max(0, rows.shownLo), ir1 = Math.min(lastRow, rows.shownHi);
+        long ic0 = Math.max(0, cols.shownLo), ic1 = Math.min(lastCol, cols.shownHi);
         if (ir0 <= ir1 && ic0 <= ic1) {
             Rectangle p = largeCell(ir0, ic0);
             Rectangle q = largeCell(ir1, ic1);
+            int left = p.x, top = p.y, right = q.x + q.width, bottom = q.y + q.height;
             g.setColor(INK);
             g.setStroke(new BasicStroke(2));
-            g.drawRect(p.x, p.y, q.x + q.width - p.x, q.y + q.height - p.y);
+            if (ir0 == 0) {
+                g.drawLine(left, top, right, top);
+            }
+            if (ir1 == lastRow) {
+                g.drawLine(left, bottom, right, bottom);
+            }
+            if (ic0 == 0) {
+                g.drawLine(left, top, left, bottom);
+            }
+            if (ic1 == lastCol) {
+                g.drawLine(right, top, right, bottom);
+            }
             g.setStroke(new BasicStroke(1));
         }
     }
