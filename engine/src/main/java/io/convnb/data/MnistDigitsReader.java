@@ -160,12 +160,14 @@ final class MnistDigitsReader {
             while (end < close && text.charAt(end) != ',' && !Character.isWhitespace(text.charAt(end))) {
                 end++;
             }
-            float v;
-            try {
-                v = Float.parseFloat(text.substring(i, end));
-            } catch (NumberFormatException e) {
-                throw new IdxFormatException("MNIST digit file " + source + ": value " + n + " is '"
-                        + text.substring(i, Math.min(end, i + 20)) + "', not a number");
+            float v = parseDecimal(text, i, end);
+            if (Float.isNaN(v)) {
+                try {
+                    v = Float.parseFloat(text.substring(i, end));
+                } catch (NumberFormatException e) {
+                    throw new IdxFormatException("MNIST digit file " + source + ": value " + n + " is '"
+                            + text.substring(i, Math.min(end, i + 20)) + "', not a number");
+                }
             }
             if (!(v >= 0f && v <= 1f)) {
                 throw new IdxFormatException("MNIST digit file " + source + ": value " + n + " is " + v
@@ -182,6 +184,38 @@ final class MnistDigitsReader {
                     + "multiple of 28 x 28 = " + PIXELS + " (" + (n / PIXELS) + " images and " + (n % PIXELS) + " left over)");
         }
         return n == values.length ? values : Arrays.copyOf(values, n);
+    }
+
+    private static final double[] POW10 = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+
+    /**
+     * Fast path for the plain decimals the files hold ({@code 0}, {@code 1}, {@code 0.624}): digits, an
+     * optional point and at most 9 digits in all, computed as {@code mantissa / 10^fractionDigits}.
+     * Returns NaN for anything else (signs, exponents, long numbers), which the caller hands to
+     * {@code Float.parseFloat}.
+     */
+    static float parseDecimal(String text, int from, int to) {
+        long mantissa = 0;
+        int digits = 0;
+        int fraction = -1;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                mantissa = mantissa * 10 + (c - '0');
+                digits++;
+                if (fraction >= 0) {
+                    fraction++;
+                }
+            } else if (c == '.' && fraction < 0) {
+                fraction = 0;
+            } else {
+                return Float.NaN;
+            }
+        }
+        if (digits == 0 || digits > 9 || fraction == 0) {
+            return Float.NaN;
+        }
+        return (float) (mantissa / POW10[Math.max(fraction, 0)]);
     }
 
     private static byte[] readExactly(InputStream in, long size, Path tgz, String name) throws IOException {

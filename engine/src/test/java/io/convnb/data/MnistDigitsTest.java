@@ -173,6 +173,24 @@ class MnistDigitsTest {
     }
 
     @Test
+    void fastDecimalPathAgreesWithFloatParseFloat() {
+        java.util.Random r = new java.util.Random(3);
+        List<String> samples = new java.util.ArrayList<>(List.of("0", "1", "0.2", "0.624", "0.992", "1.0", "0.000001", "123456789", ".5"));
+        for (int k = 0; k < 20_000; k++) {
+            samples.add(String.format(java.util.Locale.ROOT, "%." + (1 + r.nextInt(6)) + "f", r.nextDouble()));
+        }
+        for (String s : samples) {
+            assertEquals(Float.parseFloat(s), MnistDigitsReader.parseDecimal(s, 0, s.length()), s);
+        }
+        for (String s : new String[] {"1e-3", "-0.5", "5.", "1234567890", "0.1.2", ""}) {
+            assertTrue(Float.isNaN(MnistDigitsReader.parseDecimal(s, 0, s.length())), s);
+        }
+        float[] parsed = MnistDigitsReader.parseDigitJson(("{\"data\": [" + "1e-3, -0.0,".repeat(392) + "]}").getBytes(), "e.json");
+        assertEquals(0.001f, parsed[0]);
+        assertEquals(784, parsed.length);
+    }
+
+    @Test
     void corruptJson() {
         IdxFormatException e = assertThrows(IdxFormatException.class,
                 () -> MnistDigitsReader.parseDigitJson(("{\"data\": [" + "0,".repeat(784) + "0.5]}").getBytes(), "x.json"));
