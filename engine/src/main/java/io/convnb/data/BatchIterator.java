@@ -1,5 +1,6 @@
 package io.convnb.data;
 
+import java.nio.FloatBuffer;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Random;
@@ -12,7 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Shuffling permutes an {@code int[]} of sample indices (Fisher-Yates with {@code java.util.Random(seed)});
  * each batch gathers its rows from the data set into buffers allocated once per iterator
- * ({@code Nd4j.pullRows}), so an epoch never copies the whole data set and allocates nothing per batch.
+ * (plain row copies from the data set's native memory, see {@code NativeFloats}; {@code Nd4j.pullRows} when
+ * the data set is not one contiguous block), so an epoch never copies the whole data set and allocates
+ * nothing per batch.
  * Consequently a {@link Batch}'s arrays are valid only until the next call to {@link #next()}.
  * There are {@code ceil(N / batchSize)} batches; the last one holds {@code N - (count - 1) * batchSize}
  * samples and has its own (also reused) buffers. {@link #reset(long)} starts another epoch with a new
@@ -21,6 +24,13 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class BatchIterator implements Iterator<Batch> {
     private final INDArray sourceFeatures;   // (N, prod(sampleShape)) view of the data set
     private final INDArray sourceLabels;     // (N, classes)
+    private final boolean direct;            // both sources contiguous FLOAT: copy rows in Java
+    private final FloatBuffer featureMemory;
+    private final FloatBuffer labelMemory;
+    private final int featureRow;
+    private final int labelRow;
+    private final float[] featureStage;
+    private final float[] labelStage;
     private final long[] sampleShape;
     private final int batchSize;
     private final boolean shuffle;
@@ -44,6 +54,11 @@ public final class BatchIterator implements Iterator<Batch> {
         this.sampleShape = data.sampleShape();
         this.sourceFeatures = data.features().reshape('c', n, Dataset.product(sampleShape));
         this.sourceLabels = data.labels();
+        this.direct = NativeFloats.isContiguousFloat(sourceFeatures) && NativeFloats.isContiguousFloat(sourceLabels);
+        this.featureMemory = direct ? NativeFloats.buffer(sourceFeatures) : null;
+        this.labelMemory = direct ? NativeFloats.buffer(sourceLabels) : null;
+        this.featureRow = Math.toIntExact(sourceFeatures.size(1));
+        this.labelRow = Math.toIntExact(sourceLabels.size(1));
         this.batchSize = Math.min(batchSize, n);
         this.shuffle = shuffle;
         this.order = new int[n];
@@ -51,6 +66,8 @@ public final class BatchIterator implements Iterator<Batch> {
         this.fullIndices = new int[this.batchSize];
         int lastSize = n - (count - 1) * this.batchSize;
         this.lastIndices = new int[lastSize];
+        this.featureStage = direct ? new float[this.batchSize * featureRow] : null;
+        this.labelStage = direct ? new float[this.batchSize * labelRow] : null;
         reset(seed);
     }
 
@@ -108,9 +125,21 @@ public final class BatchIterator implements Iterator<Batch> {
         int[] idx = isLast ? lastIndices : fullIndices;
         System.arraycopy(order, index * batchSize, idx, 0, idx.length);
         Buffers b = isLast ? lastBuffers() : fullBuffers();
-        Nd4j.pullRows(sourceFeatures, b.features2d(), 1, idx);
-        Nd4j.pullRows(sourceLabels, b.labels(), 1, idx);
+        if (direct) {
+            gather(featureMemory, sourceFeatures.offset(), featureRow, idx, featureStage, b.features2d());
+            gather(labelMemory, sourceLabels.offset(), labelRow, idx, labelStage, b.labels());
+        } else {
+            Nd4j.pullRows(sourceFeatures, b.features2d(), 1, idx);
+            Nd4j.pullRows(sourceLabels, b.labels(), 1, idx);
+        }
         return new Batch(b.features(), b.labels(), idx.length, index, count);
+    }
+
+    private static void gather(FloatBuffer memory, long offset, int row, int[] idx, float[] stage, INDArray dst) {
+        for (int r = 0; r < idx.length; r++) {
+            memory.get(Math.toIntExact(offset + (long) idx[r] * row), stage, r * row, row);
+        }
+        NativeFloats.copyInto(stage, idx.length * row, dst);
     }
 
     private Buffers fullBuffers() {

@@ -88,14 +88,12 @@ public final class ImageAugmentation {
             throw new IllegalArgumentException("ImageAugmentation: " + transforms.size() + " transforms for a batch of "
                     + n + " images " + Arrays.toString(batch.shape()));
         }
-        if (out != null && (!Arrays.equals(out.shape(), batch.shape()) || out.ordering() != 'c'
-                || out.dataType() != DataType.FLOAT || out.isView())) {
-            throw new IllegalArgumentException("ImageAugmentation: output buffer must be a C-order FLOAT array of the batch "
-                    + "shape " + Arrays.toString(batch.shape()) + ", got " + Arrays.toString(out.shape()) + " "
-                    + out.dataType() + " order " + out.ordering() + (out.isView() ? " (a view)" : ""));
+        if (out != null && (!Arrays.equals(out.shape(), batch.shape()) || !NativeFloats.isContiguousFloat(out))) {
+            throw new IllegalArgumentException("ImageAugmentation: output buffer must be a contiguous C-order FLOAT array of "
+                    + "the batch shape " + Arrays.toString(batch.shape()) + ", got " + Arrays.toString(out.shape()) + " "
+                    + out.dataType() + " with strides " + Arrays.toString(out.stride()));
         }
-        float[] src = batch.dataType() == DataType.FLOAT && !batch.isView() && batch.ordering() == 'c'
-                ? batch.data().asFloat() : batch.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] src = NativeFloats.toArray(batch);
         float[] dst = new float[src.length];
         int image = h * w * c;
         int row = w * c;
@@ -122,7 +120,7 @@ public final class ImageAugmentation {
         if (out == null) {
             return Nd4j.create(dst, batch.shape(), DataType.FLOAT);
         }
-        out.data().setData(dst);
+        NativeFloats.copyInto(dst, dst.length, out);
         return out;
     }
 

@@ -101,6 +101,16 @@ class BatchIteratorTest {
     }
 
     @Test
+    void nonContiguousLabelsTakeTheNd4jGatherPathWithTheSameResult() {
+        Dataset plain = indexed(37);
+        // the same one-hot labels, stored transposed: (N, 3) with strides (1, N), not one C-order block
+        org.nd4j.linalg.api.ndarray.INDArray transposed = plain.labels().transpose().dup('c').transpose();
+        assertFalse(NativeFloats.isContiguousFloat(transposed));
+        Dataset strided = Dataset.of("strided", plain.features(), transposed, plain.classNames());
+        assertEquals(epoch(plain.batches(8, true, 4), 8, 37), epoch(strided.batches(8, true, 4), 8, 37));
+    }
+
+    @Test
     void batchLargerThanDataAndExactMultiple() {
         List<Integer> ids = epoch(indexed(5).batches(64, true, 1), 5, 5);
         assertEquals(5, ids.size());

@@ -141,7 +141,17 @@ class ImageAugmentationTest {
         assertEquals("randomTranslation factors must be in [0, 1] (fractions of the image size), got heightFactor=1.5, "
                 + "widthFactor=0.0; e.g. 0.1 shifts up to 10%", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> aug.apply(batch, Nd4j.create(DataType.FLOAT, 4, 6, 6, 2)));
-        assertTrue(e.getMessage().contains("output buffer must be a C-order FLOAT array of the batch shape [4, 6, 6, 1]"), e.getMessage());
+        assertTrue(e.getMessage().contains("output buffer must be a contiguous C-order FLOAT array of the batch shape [4, 6, 6, 1], got [4, 6, 6, 2]"), e.getMessage());
+        // a view as input (rows 1..3 of the batch) reads the right images
+        INDArray view = batch.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 3), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all());
+        assertEquals(batch.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 3)).dup(), aug.apply(view));
+        // channel 0 of a 2-channel array: the right shape, but every other float
+        INDArray strided = Nd4j.create(DataType.FLOAT, 4, 6, 6, 2).get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> aug.apply(batch, strided));
+        assertTrue(e.getMessage().contains("got [4, 6, 6, 1] FLOAT with strides [72, 12, 2, 1]"), e.getMessage());
         // no transforms configured: identity
         assertEquals(batch, aug.apply(batch));
         assertArrayEquals(batch.shape(), aug.apply(batch).shape());
