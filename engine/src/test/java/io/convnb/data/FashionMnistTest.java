@@ -110,6 +110,37 @@ class FashionMnistTest {
     }
 
     @Test
+    void oneShuffledEpochOfRealBatchesSeesEverySampleOnce() {
+        Dataset train = data.train();
+        BatchIterator it = train.batches(64, true, 2024);
+        assertEquals(938, it.count());   // ceil(60000 / 64)
+        double[] classSums = new double[10];
+        double pixelSum = 0;
+        long t0 = System.nanoTime();
+        int lastSize = -1;
+        while (it.hasNext()) {
+            Batch b = it.next();
+            pixelSum += b.features().sumNumber().doubleValue();
+            double[] perClass = b.labels().sum(0).toDoubleVector();
+            for (int c = 0; c < 10; c++) {
+                classSums[c] += perClass[c];
+            }
+            lastSize = b.size();
+        }
+        long micros = (System.nanoTime() - t0) / 1000;
+        assertEquals(60_000 - 937 * 64, lastSize);
+        assertArrayEquals(new double[] {6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000}, classSums);
+        // each sample exactly once: the pixel total equals the data set's (summed here in double; a float
+        // sum over 47 million values would be off by about 1%)
+        double reference = 0;
+        for (float v : train.features().dup().data().asFloat()) {
+            reference += v;
+        }
+        assertEquals(reference, pixelSum, 1e-5 * reference);
+        System.out.println("one epoch of 938 batches (with per-batch sums): " + micros / 1000 + " ms");
+    }
+
+    @Test
     void sourcesReportSizeAndSha256LikeSha256sum() throws Exception {
         List<DataSource> sources = Datasets.sources();
         List<DataSource> fashion = sources.stream().filter(s -> s.name().equals("fashion-mnist")).toList();
