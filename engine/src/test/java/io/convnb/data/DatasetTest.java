@@ -53,7 +53,7 @@ class DatasetTest {
         e = assertThrows(IllegalArgumentException.class, () -> Dataset.ofIndices("d", x, new int[] {0, 1, 3, 0}, ABC));
         assertTrue(e.getMessage().contains("label 3 of sample 2 is outside [0, 3)"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> Dataset.of("d", Nd4j.zeros(DataType.INT, 4, 1), Nd4j.zeros(DataType.FLOAT, 4, 3), ABC));
+                () -> Dataset.of("d", Nd4j.zeros(DataType.INT32, 4, 1), Nd4j.zeros(DataType.FLOAT, 4, 3), ABC));
         assertTrue(e.getMessage().contains("data type INT; use a floating type"), e.getMessage());
     }
 
