@@ -26,6 +26,10 @@ elif [ "$FASHION_DIR" = /usr/share/datasets/fashion-mnist ] && [ "$(id -u)" = 0 
   echo "fashion-mnist: installing dataset-fashion-mnist with apt-get"
   apt-get install -y dataset-fashion-mnist || { apt-get update && apt-get install -y dataset-fashion-mnist; }
   fashion_present || { echo "fashion-mnist: still missing in $FASHION_DIR after apt-get" >&2; status=1; }
+elif [ "$FASHION_DIR" != /usr/share/datasets/fashion-mnist ]; then
+  echo "fashion-mnist: CONVNB_FASHION_MNIST=$FASHION_DIR lacks the four IDX .gz files; copy them there, or unset" \
+       "CONVNB_FASHION_MNIST and run: sudo apt-get install dataset-fashion-mnist" >&2
+  status=1
 else
   echo "fashion-mnist: missing in $FASHION_DIR; install it with: sudo apt-get install dataset-fashion-mnist" \
        "(or set CONVNB_FASHION_MNIST to a directory holding the four IDX .gz files)" >&2
