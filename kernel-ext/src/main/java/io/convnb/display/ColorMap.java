@@ -14,6 +14,8 @@ public enum ColorMap {
             0x22a884, 0x44bf70, 0x7ad151, 0xbddf26, 0xfde725),
     /** Black to white; sequential. */
     GRAY("gray", false, 0x000000, 0xffffff),
+    /** Matplotlib's Blues (near-white to dark blue); sequential, used for confusion matrices. */
+    BLUES("blues", false, 0xf7fbff, 0xdeebf7, 0xc6dbef, 0x9ecae1, 0x6baed6, 0x4292c6, 0x2171b5, 0x08519c, 0x08306b),
     /**
      * ColorBrewer's red-blue diverging map oriented as matplotlib's {@code RdBu_r}: negative values
      * blue, zero near-white ({@code #f7f7f7}), positive values red. Used with a scale symmetric
