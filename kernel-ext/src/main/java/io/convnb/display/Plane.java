@@ -99,7 +99,7 @@ final class Plane {
         }
         StringBuilder b = new StringBuilder("downsampled:");
         if (stride > 1) {
-            b.append(" every ").append(stride).append("th row/column");
+            b.append(" stride-").append(stride).append(" sampling");
         }
         if (factor > 1) {
             b.append(stride > 1 ? ", then" : "").append(' ').append(factor).append('x').append(factor).append(" block means");

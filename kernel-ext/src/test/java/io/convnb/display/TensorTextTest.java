@@ -73,7 +73,7 @@ class TensorTextTest {
 
     @Test
     void integerCubeSeparatesBlocksWithBlankLine() {
-        INDArray a = Nd4j.arange(24).castTo(DataType.INT).reshape(2, 3, 4);
+        INDArray a = Nd4j.arange(24).castTo(DataType.INT32).reshape(2, 3, 4);
         String expected = """
                 array([[[ 0,  1,  2,  3],
                         [ 4,  5,  6,  7],
@@ -87,7 +87,7 @@ class TensorTextTest {
 
     @Test
     void summarisedCubeMatchesNumpy() {
-        INDArray a = Nd4j.arange(3000).castTo(DataType.LONG).reshape(10, 10, 30);
+        INDArray a = Nd4j.arange(3000).castTo(DataType.INT64).reshape(10, 10, 30);
         String text = TensorText.body(a, opts());
         String[] lines = text.split("\n", -1);
         // NumPy: 6 blocks of 7 lines + 1 '...' block, separated by blank lines.
@@ -126,7 +126,7 @@ class TensorTextTest {
     @Test
     void separateRowAndColumnEdgeItems() {
         // Hand-worked: rows=1 keeps the first and last row, cols=2 the first and last two columns.
-        INDArray a = Nd4j.arange(60).castTo(DataType.INT).reshape(6, 10);
+        INDArray a = Nd4j.arange(60).castTo(DataType.INT32).reshape(6, 10);
         DisplayOptions o = opts().rows(1).cols(2).threshold(10);
         assertEquals("array([[ 0,  1, ...,  8,  9],\n"
                 + "       ...,\n"
@@ -137,7 +137,7 @@ class TensorTextTest {
     void scalarsEmptyArraysAndViews() {
         assertEquals("array(2.5, shape=(), dtype=float32)", TensorText.of(Nd4j.scalar(2.5f), opts()));
         assertEquals("array([], shape=(0, 3), dtype=float32)", TensorText.of(Nd4j.create(DataType.FLOAT, 0, 3), opts()));
-        INDArray m = Nd4j.arange(12).castTo(DataType.INT).reshape(3, 4);
+        INDArray m = Nd4j.arange(12).castTo(DataType.INT32).reshape(3, 4);
         // A transposed view must print its logical order, not its buffer order.
         assertEquals("array([[ 0,  4,  8],\n"
                 + "       [ 1,  5,  9],\n"
@@ -166,7 +166,7 @@ class TensorTextTest {
         e = assertThrows(IllegalArgumentException.class, () -> opts().set("colour", "red"));
         assertTrue(e.getMessage().startsWith("Unknown display option 'colour'. Accepted options: rows, cols, precision, threshold, cmap"));
         e = assertThrows(IllegalArgumentException.class, () -> opts().set("cmap", "jet"));
-        assertEquals("Unknown colour map 'jet'. Accepted: viridis, gray, rdbu (rdbu: negative blue, zero white, positive red).", e.getMessage());
+        assertEquals("Unknown colour map 'jet'. Accepted: viridis, gray, blues, rdbu (rdbu: negative blue, zero white, positive red).", e.getMessage());
         DisplayOptions o = opts().set("rows", "5").set("cols", "2").set("precision", "2").set("cmap", "RdBu").set("threshold", "10");
         assertEquals("rows=5 cols=2 precision=2 threshold=10 cmap=rdbu", o.toString());
         assertEquals("rows=3 cols=3 precision=4 threshold=1000 cmap=viridis", o.reset().toString());

@@ -54,4 +54,53 @@ final class TestImages {
     static int blue(int rgb) {
         return rgb & 0xff;
     }
+
+    /** Number of pixels with exactly this colour. */
+    static int count(BufferedImage img, int rgb) {
+        int n = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                n += rgb(img, x, y) == rgb ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    /** Centroid {x, y} of the pixels with exactly this colour (NaN when none). */
+    static double[] centroid(BufferedImage img, int rgb) {
+        double sx = 0;
+        double sy = 0;
+        int n = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                if (rgb(img, x, y) == rgb) {
+                    sx += x;
+                    sy += y;
+                    n++;
+                }
+            }
+        }
+        return new double[] {sx / n, sy / n};
+    }
+
+    /** Pixels matching a predicate on the colour. */
+    static int count(BufferedImage img, java.util.function.IntPredicate p) {
+        int n = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                n += p.test(rgb(img, x, y)) ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    /** Text of all elements with this tag, in document order. */
+    static java.util.List<String> texts(org.w3c.dom.Document d, String tag) {
+        org.w3c.dom.NodeList nl = d.getElementsByTagName(tag);
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < nl.getLength(); i++) {
+            out.add(nl.item(i).getTextContent());
+        }
+        return out;
+    }
 }
