@@ -113,7 +113,7 @@ final class Canvas {
         }
     }
 
-    /** A vertical colour bar from lo (bottom) to hi (top) with 5 tick labels on its right. */
+    /** A vertical colour bar from lo (bottom) to hi (top) with tick labels on its right. */
     void colorBar(int x, int y, int w, int h, double lo, double hi, ColorMap cmap) {
         for (int i = 0; i < h; i++) {
             double t = h == 1 ? 1 : 1.0 - i / (double) (h - 1);
@@ -124,9 +124,10 @@ final class Canvas {
         g.setStroke(new BasicStroke(1f));
         g.drawRect(x, y, w, h);
         font(font(Font.PLAIN, 11));
-        for (int k = 0; k <= 4; k++) {
-            double value = lo + (hi - lo) * k / 4.0;
-            int ty = y + h - (int) Math.round(h * k / 4.0);
+        // "Nice" tick values (1, 2 or 5 times a power of ten) inside [lo, hi], like matplotlib's colour bars.
+        double[] ticks = hi > lo ? LinePlot.ticks(lo, hi, 5, false) : new double[] {lo};
+        for (double value : ticks) {
+            int ty = hi > lo ? y + h - (int) Math.round((value - lo) / (hi - lo) * h) : y + h / 2;
             g.drawLine(x + w, ty, x + w + 4, ty);
             g.setColor(Color.BLACK);
             centredLeft(num(value), x + w + 7, ty);

@@ -135,4 +135,12 @@ class HeatmapTest {
         assertEquals(ColorMap.RDBU, ColorMap.parse("RdBu_r"));
         assertEquals(ColorMap.GRAY, ColorMap.parse("grey"));
     }
+
+    @Test
+    void textUsesDejaVuSansWhenInstalled() {
+        // The build machines and the Binder image install Debian's fonts-dejavu-core; without it the
+        // renderers fall back to the JDK's logical sans-serif font and this check names the package.
+        assertEquals("DejaVu Sans", Canvas.fontFamily(), "install fonts-dejavu-core (apt-get install -y fonts-dejavu-core fontconfig)");
+        assertEquals("DejaVu Sans", Canvas.font(java.awt.Font.BOLD, 14).getFamily(java.util.Locale.ROOT));
+    }
 }
