@@ -19,7 +19,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Colour position of a value v on a sequential map is {@code t = (v - min) / (max - min)}; on a
  * diverging map the scale is symmetric, {@code t = (v + m) / 2m} with {@code m = max |v|}, so that
  * zero sits at the map's white centre. Arrays larger than the picture are reduced by block means
- * (and strided sampling above {@value Plane#MAX_READ} elements), and the caption says so.
+ * (very large ones are first sampled with a stride, so that at most about 16 elements are read per
+ * drawn cell and never more than {@value Plane#MAX_READ}), and the caption says so.
  */
 public final class Heatmap {
 

@@ -7,13 +7,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * A 2-D array read into Java for drawing, at most {@code maxSide} cells per side. Larger arrays
  * are reduced by block means (each output cell is the mean of a {@code factor x factor} block);
- * arrays above {@value #MAX_READ} elements are first sampled with a stride so that drawing never
+ * arrays above {@code min(MAX_READ, 16 maxSide^2)} elements are first sampled with a stride so that drawing never
  * copies more than that many elements out of ND4J.
  */
 final class Plane {
 
     /** Most elements copied out of ND4J for one picture. */
-    static final long MAX_READ = 4_000_000L;
+    static final long MAX_READ = 1_000_000L;
 
     final double[][] values;
     final long rows;
@@ -55,8 +55,10 @@ final class Plane {
         long w = m.size(1);
         int stride = 1;
         INDArray src = m;
-        if (h * w > MAX_READ) {
-            stride = (int) Math.ceil(Math.sqrt(h * (double) w / MAX_READ));
+        // Reading 4x the drawn resolution per side is enough for the block means to smooth the sample.
+        long limit = Math.min(MAX_READ, 16L * maxSide * maxSide);
+        if (h * w > limit) {
+            stride = (int) Math.ceil(Math.sqrt(h * (double) w / limit));
             src = m.get(NDArrayIndex.interval(0, stride, h), NDArrayIndex.interval(0, stride, w));
         }
         int sh = (int) src.size(0);

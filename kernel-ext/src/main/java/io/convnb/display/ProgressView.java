@@ -117,4 +117,20 @@ public final class ProgressView {
     private static String pad(String s, int w) {
         return " ".repeat(Math.max(0, w - s.length())) + s;
     }
+
+    /**
+     * The progress view followed by a chart (e.g. {@link Charts#trainingCurves} of the epochs so far),
+     * as one output that can be replaced in place through its display id. The chart is embedded as
+     * a {@code data:} URI, so the saved notebook keeps it without any server or CDN.
+     */
+    public static HtmlView withChart(HtmlView progress, Figure chart) {
+        String img = "<div><img src=\"data:image/png;base64," + chart.base64() + "\" width=\"" + chart.width()
+                + "\" height=\"" + chart.height() + "\" alt=\"" + Html.escape(firstLine(chart.text())) + "\"/></div>";
+        return new HtmlView(progress.html() + img, progress.text() + "\n" + chart.text());
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
 }

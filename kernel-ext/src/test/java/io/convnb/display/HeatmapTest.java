@@ -62,15 +62,16 @@ class HeatmapTest {
 
     @Test
     void largeArraysAreDownsampledWithBoundedSizeAndCaption() {
-        INDArray big = Nd4j.linspace(0, 1, 2000 * 1500, DataType.FLOAT).reshape(2000, 1500);
+        INDArray big = Nd4j.linspace(0, 1, 1000 * 900, DataType.FLOAT).reshape(1000, 900);
         Figure f = Heatmap.of(big, VIRIDIS);
         assertTrue(f.width() <= 900 && f.height() <= 900, f.width() + "x" + f.height());
-        assertTrue(f.text().contains("downsampled: 9x9 block means"), f.text());
-        // 3e6 elements <= MAX_READ: no strided sampling.
+        // ceil(1000 / 240) = 5; 9e5 elements are under the read limit (16 * 240^2): no strided sampling.
+        assertTrue(f.text().contains("downsampled: 5x5 block means"), f.text());
         assertTrue(!f.text().contains("stride"), f.text());
         INDArray huge = Nd4j.createUninitialized(DataType.FLOAT, 4000, 4000).assign(1);
         Figure h = Heatmap.of(huge, VIRIDIS);
-        assertTrue(h.text().contains("downsampled: stride-2 sampling, then 9x9 block means"), h.text());
+        // read limit 16 * 240^2 = 921,600: stride ceil(sqrt(16e6 / 921600)) = 5 leaves 800 x 800, then ceil(800 / 240) = 4.
+        assertTrue(h.text().contains("downsampled: stride-5 sampling, then 4x4 block means"), h.text());
     }
 
     @Test

@@ -138,4 +138,17 @@ class TablesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProgressView.of("x", 7, 5, 1, Map.of()));
         assertEquals("Progress needs 0 <= done <= total and total >= 1; got done=7, total=5.", e.getMessage());
     }
+
+    @Test
+    void progressWithChartEmbedsThePngAsDataUri() {
+        Figure chart = Charts.trainingCurves(Map.of("loss", List.of(1.0, 0.5)));
+        HtmlView v = ProgressView.withChart(ProgressView.of("Epoch 2/2", 10, 10, 2, Map.of("loss", 0.5)), chart);
+        Document d = TestImages.parseHtml(v.html());
+        org.w3c.dom.Element img = (org.w3c.dom.Element) d.getElementsByTagName("img").item(0);
+        assertEquals("data:image/png;base64," + chart.base64(), img.getAttribute("src"));
+        assertEquals(Integer.toString(chart.width()), img.getAttribute("width"));
+        byte[] png = java.util.Base64.getDecoder().decode(img.getAttribute("src").substring("data:image/png;base64,".length()));
+        assertEquals(chart.width(), TestImages.decode(png).getWidth());
+        assertTrue(v.text().startsWith("Epoch 2/2\n10/10 [==============================] - 2s 200ms/step - loss: 0.5000\ntraining curves (loss)"), v.text());
+    }
 }
