@@ -68,22 +68,27 @@ public final class DisplayOptions {
         return this;
     }
 
+    /** Edge rows (NumPy {@code edgeitems}) of every axis but the last. */
     public int rows() {
         return rows;
     }
 
+    /** Edge columns (edge items of the last axis). */
     public int cols() {
         return cols;
     }
 
+    /** Most fractional digits printed. */
     public int precision() {
         return precision;
     }
 
+    /** Element count above which arrays are summarised. */
     public int threshold() {
         return threshold;
     }
 
+    /** Colour map of heatmaps. */
     public ColorMap cmap() {
         return cmap;
     }

@@ -62,10 +62,12 @@ public final class Figure implements DisplayDataRenderable {
         return Base64.getEncoder().encodeToString(png);
     }
 
+    /** Image width in pixels. */
     public int width() {
         return width;
     }
 
+    /** Image height in pixels. */
     public int height() {
         return height;
     }

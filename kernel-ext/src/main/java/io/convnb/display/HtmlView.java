@@ -24,10 +24,12 @@ public final class HtmlView implements DisplayDataRenderable {
         this.text = text;
     }
 
+    /** The {@code text/html} fragment. */
     public String html() {
         return html;
     }
 
+    /** The {@code text/plain} form. */
     public String text() {
         return text;
     }
