@@ -66,7 +66,8 @@ final class Canvas {
         return new Font(FAMILY, style, 1).deriveFont(style, size);
     }
 
-    static int textWidth(String s, Font f) {
+    /** Width of a string in pixels; synchronized because the measuring Graphics2D is shared between threads. */
+    static synchronized int textWidth(String s, Font f) {
         return (int) Math.ceil(MEASURE.getFontMetrics(f).getStringBounds(s, MEASURE).getWidth());
     }
 
