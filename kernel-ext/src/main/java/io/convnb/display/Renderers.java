@@ -47,9 +47,8 @@ public final class Renderers {
         renderer.createRegistration(Table.class)
                 .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
                 .register((t, ctx) -> {
-                    HtmlView view = TableHtml.of(t);
-                    ctx.renderIfRequested(MIMEType.TEXT_HTML, view::html);
-                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, view::text);
+                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> TableHtml.of(t).html());
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> TableHtml.of(t).text());
                 });
     }
 }
