@@ -45,6 +45,46 @@ public final class Charts {
                 + historyText(history));
     }
 
+    /** Ten distinct colours (matplotlib's tab10) for charts with several series. */
+    private static final int[] PALETTE = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf};
+
+    /**
+     * Several named series on one plot, e.g. one metric of several training runs or a few signals.
+     * Points are at x = 1, 2, ... when {@code countFromOne} (epochs), else x = 0, 1, ... (steps).
+     */
+    public static Figure lines(String title, String xLabel, String yLabel, Map<String, double[]> series, boolean countFromOne) {
+        if (series.isEmpty()) {
+            throw new IllegalArgumentException("Charts.lines: no series to draw; give at least one name -> values entry.");
+        }
+        List<LinePlot.Series> list = new ArrayList<>();
+        StringBuilder text = new StringBuilder(title);
+        int i = 0;
+        for (Map.Entry<String, double[]> e : series.entrySet()) {
+            double[] y = e.getValue();
+            double[] x = new double[y.length];
+            for (int j = 0; j < y.length; j++) {
+                x[j] = countFromOne ? j + 1 : j;
+            }
+            list.add(new LinePlot.Series(e.getKey(), x, y, PALETTE[i % PALETTE.length], i >= PALETTE.length));
+            text.append('\n').append(e.getKey()).append(": ").append(summary(y));
+            i++;
+        }
+        Canvas cv = new Canvas(2 * PANEL_W + 20, PANEL_H + 60);
+        LinePlot.draw(cv, 10, 5, 2 * PANEL_W, PANEL_H + 50, title + (yLabel.isEmpty() ? "" : " (" + yLabel + ")"), xLabel, countFromOne, list);
+        return cv.toFigure(text.toString());
+    }
+
+    private static String summary(double[] y) {
+        if (y.length <= 8) {
+            StringBuilder sb = new StringBuilder();
+            for (double v : y) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.4g", v));
+            }
+            return sb.toString();
+        }
+        return String.format(java.util.Locale.ROOT, "%d values, first %.4g, last %.4g", y.length, y[0], y[y.length - 1]);
+    }
+
     /** The history as a table: one row per epoch, one column per metric. */
     public static HtmlView historyTable(Map<String, List<Double>> history) {
         panels(history); // validates
