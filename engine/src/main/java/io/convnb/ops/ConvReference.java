@@ -73,6 +73,8 @@ public final class ConvReference {
     /** The products that make output cell (outRow, outCol) of {@link #forward(double[][], double[][], Conv2DSpec)}. */
     public static CellTerms terms(double[][] image, double[][] kernel, Conv2DSpec s, int outRow, int outCol) {
         int h = image.length, w = image[0].length;
+        checkCell(outRow, outCol, checkedOut(s.outHeight(h, kernel.length), "height"),
+                checkedOut(s.outWidth(w, kernel[0].length), "width"));
         List<Term> terms = new ArrayList<>();
         double sum = 0;
         for (int i = 0; i < kernel.length; i++) {
@@ -121,6 +123,8 @@ public final class ConvReference {
                     + s.groups() + " groups but the input has " + c + "; use a kernel of shape (" + kh + ", " + kw
                     + ", " + c / s.groups() + ", " + f + ").");
         }
+        int oh = checkedOut(s.outHeight(h, kh), "height"), ow = checkedOut(s.outWidth(w, kw), "width");
+        checkCell(outRow, outCol, oh, ow);
         int group = filter / (f / s.groups());
         List<Term> terms = new ArrayList<>();
         double sum = 0;
@@ -140,6 +144,13 @@ public final class ConvReference {
         }
         double bias = biasOrNull == null ? 0 : biasOrNull.getDouble(filter);
         return new CellTerms(List.copyOf(terms), bias, sum + bias);
+    }
+
+    private static void checkCell(int row, int col, int oh, int ow) {
+        if (row < 0 || row >= oh || col < 0 || col >= ow) {
+            throw new IllegalArgumentException("ConvReference: output cell (" + row + ", " + col + ") is outside the "
+                    + oh + "x" + ow + " output; use a row in 0.." + (oh - 1) + " and a column in 0.." + (ow - 1) + ".");
+        }
     }
 
     private static int checkedOut(long size, String axis) {
