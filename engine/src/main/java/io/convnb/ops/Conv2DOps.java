@@ -12,11 +12,58 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code OH = floor((H + padTop + padBottom - dilationH*(kh-1) - 1)/strideH) + 1}. Output channel f
  * of group {@code g = f / (F/groups)} sees input channels {@code [g*C/groups, (g+1)*C/groups)}.
  *
- * <p>The arithmetic is im2col + GEMM ({@link ConvGemm}); {@link ConvReference} is the readable
- * loop version of the same sums. Inputs may be views; FLOAT and DOUBLE are supported.
+ * <p>The arithmetic is im2col + GEMM ({@link ConvGemm}) or, where it is faster and can express the
+ * geometry, ND4J's built-in oneDNN conv ({@link ConvImplementation}); {@link ConvReference} is the
+ * readable loop version of the same sums. Inputs may be views; FLOAT and DOUBLE are supported.
  */
 public final class Conv2DOps {
+    /**
+     * Channels per group from which AUTO picks ND4J's oneDNN conv: measured several times faster than
+     * im2col + OpenBLAS at 64 channels, while at 1-3 channels the two are level or im2col wins.
+     */
+    static final int BUILTIN_MIN_CHANNELS = 16;
+
+    private static volatile ConvImplementation implementation = initialImplementation();
+
     private Conv2DOps() {
+    }
+
+    /**
+     * Chooses the arithmetic of {@link #forward} and {@link #backward} for all threads (default
+     * {@link ConvImplementation#AUTO}, or the system property {@code convnb.conv.impl}); for
+     * comparing speeds. Transposed convolutions always use im2col + GEMM.
+     */
+    public static void useImplementation(ConvImplementation impl) {
+        if (impl == null) {
+            throw new IllegalArgumentException("Conv2DOps.useImplementation: implementation is null; pass one of "
+                    + java.util.Arrays.toString(ConvImplementation.values()) + ".");
+        }
+        implementation = impl;
+    }
+
+    /** The implementation set by {@link #useImplementation}. */
+    public static ConvImplementation implementation() {
+        return implementation;
+    }
+
+    private static ConvImplementation initialImplementation() {
+        String p = System.getProperty("convnb.conv.impl", "AUTO");
+        try {
+            return ConvImplementation.valueOf(p.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("System property convnb.conv.impl=" + p + " is not one of "
+                    + java.util.Arrays.toString(ConvImplementation.values()) + "; remove it or use AUTO.", e);
+        }
+    }
+
+    /** libnd4j pad mode when the built-in op should run this geometry, else -1 (use im2col + GEMM). */
+    private static int builtinMode(ConvGeometry g, Conv2DSpec s) {
+        ConvImplementation impl = implementation;
+        if (impl == ConvImplementation.IM2COL_GEMM
+                || impl == ConvImplementation.AUTO && g.cg() < BUILTIN_MIN_CHANNELS) {
+            return -1;
+        }
+        return BuiltinConv.padMode(g, s);
     }
 
     /**
@@ -32,6 +79,10 @@ public final class Conv2DOps {
     public static INDArray forward(INDArray x, INDArray kernel, INDArray biasOrNull, Conv2DSpec s) {
         ConvGeometry g = convGeometry("Conv2DOps.forward", x, kernel, s);
         checkBias("Conv2DOps.forward", x, biasOrNull, g.f());
+        int mode = builtinMode(g, s);
+        if (mode >= 0) {
+            return BuiltinConv.forward(OpChecks.plain(x), OpChecks.plain(kernel), biasOrNull, g, s, mode);
+        }
         INDArray y = ConvGemm.forward(OpChecks.plain(x), kernelMatrix(kernel, g.k(), g.f()), g);
         return addBias(y, biasOrNull, g.f());
     }
@@ -50,6 +101,12 @@ public final class Conv2DOps {
         ConvGeometry g = convGeometry(op, x, kernel, s);
         OpChecks.sameShape(op, "dy", dy, g.n(), g.oh(), g.ow(), g.f());
         OpChecks.sameType(op, x, "dy", dy);
+        int mode = builtinMode(g, s);
+        if (mode >= 0) {
+            ConvGradients b = BuiltinConv.backward(OpChecks.plain(x), OpChecks.plain(kernel), OpChecks.plain(dy),
+                    hasBias, g, s, mode);
+            return needInput ? b : new ConvGradients(null, b.kernel(), b.bias());
+        }
         INDArray dy2 = OpChecks.plain(dy).reshape('c', (long) g.n() * g.cellsPerImage(), g.f());
         INDArray w2 = kernelMatrix(kernel, g.k(), g.f());
         INDArray dKernel = ConvGemm.weightGradient(OpChecks.plain(x), dy2, g).reshape('c', kernel.shape());

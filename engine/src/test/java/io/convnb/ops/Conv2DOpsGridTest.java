@@ -28,12 +28,41 @@ class Conv2DOpsGridTest {
     private final long savedChunk = ConvGemm.chunkElements;
 
     @AfterEach
-    void restoreChunk() {
+    void restoreChunkAndImplementation() {
         ConvGemm.chunkElements = savedChunk;
+        Conv2DOps.useImplementation(ConvImplementation.AUTO);
     }
 
     @Test
-    void forwardAndAllGradientsMatchNaiveLoopsOverTheGrid() {
+    void im2colGemmMatchesNaiveLoopsOverTheGrid() {
+        Conv2DOps.useImplementation(ConvImplementation.IM2COL_GEMM);
+        assertTrue(sweep(false) > 1000);
+    }
+
+    @Test
+    void nd4jBuiltinConvMatchesNaiveLoopsWhereItApplies() {
+        Conv2DOps.useImplementation(ConvImplementation.ND4J_BUILTIN);
+        assertTrue(sweep(true) > 200);
+    }
+
+    @Test
+    void nd4jBuiltinConvHandlesTensorFlowSamePaddingWithTheOddPixelAtTheEnd() {
+        Conv2DOps.useImplementation(ConvImplementation.ND4J_BUILTIN);
+        // 12 -> ceil(12/2) = 6 with a 7x7 kernel: total padding (6-1)*2 + 7 - 12 = 5, split (2, 3).
+        NaiveOps.Geo geo = new NaiveOps.Geo(2, 2, 1, 1, 2, 3, 2, 3, 1);
+        assertTrue(builtinApplies(new int[] {12, 12}, new int[] {7, 7}, new int[] {3, 1, 4}, geo));
+        Conv2DSpec s = Conv2DSpec.of(2, 2, 2, 3, 2, 3);
+        assertEquals(1, BuiltinConv.padMode(new ConvGeometry(2, 12, 12, 3, 6, 6, 4, 7, 7, 2, 2, 1, 1, 2, 2, 1), s));
+        Random rnd = new Random(12);
+        checkCase(rnd, 2, new int[] {12, 12}, new int[] {7, 7}, new int[] {3, 1, 4}, geo, DataType.DOUBLE, false);
+        checkCase(rnd, 2, new int[] {12, 12}, new int[] {7, 7}, new int[] {3, 1, 4}, geo, DataType.FLOAT, true);
+        // The same pads on an 11-wide input give floor((11+5-7)/2)+1 = 5, not ceil(11/2) = 6: not "same", so -1.
+        assertEquals(-1, BuiltinConv.padMode(new ConvGeometry(2, 11, 11, 3, 5, 5, 4, 7, 7, 2, 2, 1, 1, 2, 2, 1),
+                Conv2DSpec.of(2, 2, 2, 3, 2, 3)));
+    }
+
+    /** Runs the grid; with builtinOnly, only the cases libnd4j can express. Returns the cases checked. */
+    private static int sweep(boolean builtinOnly) {
         Random rnd = new Random(42);
         int checked = 0, caseNo = 0;
         for (int[] size : SIZES) {
@@ -48,6 +77,9 @@ class Conv2DOpsGridTest {
                                         || NaiveOps.positions(size[1], p[2], p[3], k[1], d[1], st[1]) < 1) {
                                     continue;
                                 }
+                                if (builtinOnly && !builtinApplies(size, k, ch, geo)) {
+                                    continue;
+                                }
                                 // Every 5th case passes a non-contiguous view; every 7th runs in FLOAT.
                                 boolean view = caseNo % 5 == 0;
                                 DataType type = caseNo % 7 == 0 ? DataType.FLOAT : DataType.DOUBLE;
@@ -59,11 +91,21 @@ class Conv2DOpsGridTest {
                 }
             }
         }
-        assertTrue(checked > 1000, "grid should cover many valid cases, covered " + checked);
+        return checked;
+    }
+
+    private static boolean builtinApplies(int[] size, int[] k, int[] ch, NaiveOps.Geo geo) {
+        Conv2DSpec s = new Conv2DSpec(geo.sh(), geo.sw(), geo.dh(), geo.dw(), geo.pt(), geo.pb(), geo.pl(), geo.pr(),
+                ch[1]);
+        ConvGeometry g = new ConvGeometry(2, size[0], size[1], ch[0], (int) s.outHeight(size[0], k[0]),
+                (int) s.outWidth(size[1], k[1]), ch[2], k[0], k[1], geo.sh(), geo.sw(), geo.dh(), geo.dw(), geo.pt(),
+                geo.pl(), ch[1]);
+        return BuiltinConv.padMode(g, s) >= 0;
     }
 
     @Test
     void chunkedBatchesGiveTheSameResultAsOneChunk() {
+        Conv2DOps.useImplementation(ConvImplementation.IM2COL_GEMM);
         // A patch-matrix budget of one image's rows forces one GEMM per image and beta=1 accumulation.
         ConvGemm.chunkElements = 1;
         Random rnd = new Random(7);
