@@ -17,12 +17,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * readable loop version of the same sums. Inputs may be views; FLOAT and DOUBLE are supported.
  */
 public final class Conv2DOps {
-    /**
-     * Channels per group from which AUTO picks ND4J's oneDNN conv: measured several times faster than
-     * im2col + OpenBLAS at 64 channels, while at 1-3 channels the two are level or im2col wins.
-     */
-    static final int BUILTIN_MIN_CHANNELS = 16;
-
     private static volatile ConvImplementation implementation = initialImplementation();
 
     private Conv2DOps() {
@@ -56,11 +50,22 @@ public final class Conv2DOps {
         }
     }
 
-    /** libnd4j pad mode when the built-in op should run this geometry, else -1 (use im2col + GEMM). */
-    private static int builtinMode(ConvGeometry g, Conv2DSpec s) {
+    /**
+     * The race of this call under AUTO, or {@code null} when there is nothing to choose: another
+     * implementation was forced, or libnd4j cannot express the geometry.
+     */
+    private static AutoTuner.Trial autoTrial(ConvGeometry g, Conv2DSpec s, INDArray x, AutoTuner.Kind kind) {
+        if (implementation != ConvImplementation.AUTO || BuiltinConv.padMode(g, s) < 0) {
+            return null;
+        }
+        return AutoTuner.trial(new AutoTuner.Key(g, x.dataType(), kind));
+    }
+
+    /** libnd4j pad mode when the built-in op should run this call, else -1 (use im2col + GEMM). */
+    private static int builtinMode(ConvGeometry g, Conv2DSpec s, AutoTuner.Trial trial) {
         ConvImplementation impl = implementation;
-        if (impl == ConvImplementation.IM2COL_GEMM
-                || impl == ConvImplementation.AUTO && g.cg() < BUILTIN_MIN_CHANNELS) {
+        if (impl == ConvImplementation.IM2COL_GEMM || impl == ConvImplementation.AUTO
+                && (trial == null || !trial.nextIsBuiltin())) {
             return -1;
         }
         return BuiltinConv.padMode(g, s);
@@ -79,12 +84,19 @@ public final class Conv2DOps {
     public static INDArray forward(INDArray x, INDArray kernel, INDArray biasOrNull, Conv2DSpec s) {
         ConvGeometry g = convGeometry("Conv2DOps.forward", x, kernel, s);
         checkBias("Conv2DOps.forward", x, biasOrNull, g.f());
-        int mode = builtinMode(g, s);
+        AutoTuner.Trial trial = autoTrial(g, s, x, AutoTuner.Kind.FORWARD);
+        int mode = builtinMode(g, s, trial);
+        long start = System.nanoTime();
+        INDArray y;
         if (mode >= 0) {
-            return BuiltinConv.forward(OpChecks.plain(x), OpChecks.plain(kernel), biasOrNull, g, s, mode);
+            y = BuiltinConv.forward(OpChecks.plain(x), OpChecks.plain(kernel), biasOrNull, g, s, mode);
+        } else {
+            y = addBias(ConvGemm.forward(OpChecks.plain(x), kernelMatrix(kernel, g.k(), g.f()), g), biasOrNull, g.f());
         }
-        INDArray y = ConvGemm.forward(OpChecks.plain(x), kernelMatrix(kernel, g.k(), g.f()), g);
-        return addBias(y, biasOrNull, g.f());
+        if (trial != null) {
+            trial.record(mode >= 0, System.nanoTime() - start);
+        }
+        return y;
     }
 
     /**
@@ -101,12 +113,21 @@ public final class Conv2DOps {
         ConvGeometry g = convGeometry(op, x, kernel, s);
         OpChecks.sameShape(op, "dy", dy, g.n(), g.oh(), g.ow(), g.f());
         OpChecks.sameType(op, x, "dy", dy);
-        int mode = builtinMode(g, s);
-        if (mode >= 0) {
-            ConvGradients b = BuiltinConv.backward(OpChecks.plain(x), OpChecks.plain(kernel), OpChecks.plain(dy),
-                    hasBias, g, s, mode);
-            return needInput ? b : new ConvGradients(null, b.kernel(), b.bias());
+        // Without dx the GEMM path skips half its work and libnd4j does not, so that is a race of its own.
+        AutoTuner.Trial trial = autoTrial(g, s, x, needInput ? AutoTuner.Kind.BACKWARD : AutoTuner.Kind.KERNEL_GRADIENT);
+        int mode = builtinMode(g, s, trial);
+        long start = System.nanoTime();
+        ConvGradients grads = mode >= 0
+                ? BuiltinConv.backward(OpChecks.plain(x), OpChecks.plain(kernel), OpChecks.plain(dy), hasBias, g, s, mode)
+                : gemmBackward(x, kernel, dy, g, needInput, hasBias);
+        if (trial != null) {
+            trial.record(mode >= 0, System.nanoTime() - start);
         }
+        return needInput ? grads : new ConvGradients(null, grads.kernel(), grads.bias());
+    }
+
+    private static ConvGradients gemmBackward(INDArray x, INDArray kernel, INDArray dy, ConvGeometry g,
+                                              boolean needInput, boolean hasBias) {
         INDArray dy2 = OpChecks.plain(dy).reshape('c', (long) g.n() * g.cellsPerImage(), g.f());
         INDArray w2 = kernelMatrix(kernel, g.k(), g.f());
         INDArray dKernel = ConvGemm.weightGradient(OpChecks.plain(x), dy2, g).reshape('c', kernel.shape());

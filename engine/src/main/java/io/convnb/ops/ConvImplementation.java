@@ -5,7 +5,10 @@ package io.convnb.ops;
  * results up to float rounding; they differ in speed by shape.
  */
 public enum ConvImplementation {
-    /** Per call, the one measured faster for that shape: ND4J's oneDNN conv for many channels, else im2col + GEMM. */
+    /**
+     * Per geometry, whichever of the two below ran faster on this machine in the first calls
+     * (see {@code AutoTuner}); im2col + GEMM where libnd4j cannot express the geometry.
+     */
     AUTO,
     /** Always the engine's im2col + GEMM ({@code ConvGemm}). */
     IM2COL_GEMM,

@@ -13,6 +13,7 @@ import java.util.Map;
 import io.convnb.ops.Conv2DOps;
 import io.convnb.ops.Conv2DSpec;
 import io.convnb.ops.ConvGradients;
+import io.convnb.ops.ConvImplementation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -80,7 +81,7 @@ public final class ConvBenchmark {
         double sgemm = sgemm(2048, reps);
         System.out.printf(Locale.ROOT, "SGEMM 2048^3 (Nd4j.gemm into preallocated C): %.1f GFLOP/s%n%n", sgemm);
 
-        Map<String, Rates> engine = new HashMap<>(), builtin = new HashMap<>();
+        Map<String, Rates> engine = new HashMap<>(), gemm = new HashMap<>(), builtin = new HashMap<>();
         for (Shape s : SHAPES) {
             if (!only.contains(s.name())) {
                 continue;
@@ -91,22 +92,29 @@ public final class ConvBenchmark {
             Conv2DSpec spec = s.spec();
             INDArray y = Conv2DOps.forward(x, k, b, spec);
             INDArray dy = Nd4j.rand(DataType.FLOAT, y.shape()).subi(0.5);
-            checkAgainstBuiltin(s, x, k, b, dy, y);
-            engine.put(s.name(), time(s, reps, () -> Conv2DOps.forward(x, k, b, spec),
+            checkAgainstBuiltin(s, x, k, b, dy);
+            Conv2DOps.useImplementation(ConvImplementation.IM2COL_GEMM);
+            gemm.put(s.name(), time(s, reps, () -> Conv2DOps.forward(x, k, b, spec),
+                    () -> Conv2DOps.backward(x, k, dy, spec, true, true)));
+            Conv2DOps.useImplementation(ConvImplementation.AUTO);
+            // AUTO first races both implementations (AutoTuner.TRIALS runs each), so it warms up longer.
+            engine.put(s.name(), time(s, reps, 7, () -> Conv2DOps.forward(x, k, b, spec),
                     () -> Conv2DOps.backward(x, k, dy, spec, true, true)));
             builtin.put(s.name(), time(s, reps, () -> builtinForward(s, x, k, b),
                     () -> builtinBackward(s, x, k, b, dy)));
             System.gc();
         }
 
-        System.out.printf(Locale.ROOT, "%n%-5s %-32s %-22s %-22s %-22s %s%n", "shape", "", "engine fwd/bwd/both",
-                "ND4J conv2d fwd/bwd/both", "PyTorch fwd/bwd/both", "engine/PyTorch (both)");
+        System.out.printf(Locale.ROOT, "%nGFLOP/s, median of %d, forward / backward (dx+dW) / forward+backward%n", reps);
+        System.out.printf(Locale.ROOT, "%-5s %-32s %-19s %-19s %-19s %-19s %s%n", "shape", "", "engine (AUTO)",
+                "im2col+GEMM", "ND4J conv2d", "PyTorch", "engine/PyTorch");
         for (Shape s : SHAPES) {
             if (!only.contains(s.name())) {
                 continue;
             }
             Rates e = engine.get(s.name()), nd = builtin.get(s.name()), t = torch.get(s.name());
-            System.out.printf(Locale.ROOT, "%-5s %-32s %-22s %-22s %-22s %s%n", s.name(), s.describe(), fmt(e), fmt(nd),
+            System.out.printf(Locale.ROOT, "%-5s %-32s %-19s %-19s %-19s %-19s %s%n", s.name(), s.describe(), fmt(e),
+                    fmt(gemm.get(s.name())), fmt(nd),
                     t == null ? "n/a" : fmt(t), t == null ? "n/a" : String.format(Locale.ROOT, "%.2f", e.total() / t.total()));
         }
         if (engine.containsKey("B")) {
@@ -120,7 +128,11 @@ public final class ConvBenchmark {
     }
 
     private static Rates time(Shape s, int reps, Runnable fwd, Runnable bwd) {
-        for (int i = 0; i < 2; i++) {
+        return time(s, reps, 2, fwd, bwd);
+    }
+
+    private static Rates time(Shape s, int reps, int warmups, Runnable fwd, Runnable bwd) {
+        for (int i = 0; i < warmups; i++) {
             fwd.run();
             bwd.run();
         }
@@ -180,12 +192,15 @@ public final class ConvBenchmark {
     }
 
     /** The two implementations must agree before their speeds are compared. */
-    private static void checkAgainstBuiltin(Shape s, INDArray x, INDArray k, INDArray b, INDArray dy, INDArray y) {
+    private static void checkAgainstBuiltin(Shape s, INDArray x, INDArray k, INDArray b, INDArray dy) {
+        Conv2DOps.useImplementation(ConvImplementation.IM2COL_GEMM);
+        INDArray y = Conv2DOps.forward(x, k, b, s.spec());
         INDArray yb = builtinForward(s, x, k, b);
         ConvGradients g = Conv2DOps.backward(x, k, dy, s.spec(), true, true);
         INDArray[] gb = builtinBackward(s, x, k, b, dy);
         double[] diffs = {relDiff(y, yb), relDiff(g.input(), gb[0]), relDiff(g.kernel(), gb[1]), relDiff(g.bias(), gb[2])};
-        System.out.printf(Locale.ROOT, "%s: engine vs ND4J conv2d max relative difference y %.1e dx %.1e dk %.1e db %.1e%n",
+        Conv2DOps.useImplementation(ConvImplementation.AUTO);
+        System.out.printf(Locale.ROOT, "%s: im2col+GEMM vs ND4J conv2d max relative difference y %.1e dx %.1e dk %.1e db %.1e%n",
                 s.name(), diffs[0], diffs[1], diffs[2], diffs[3]);
         for (double d : diffs) {
             if (!(d < 1e-3)) {
