@@ -36,7 +36,9 @@ final class ConvGemm {
     /** x (n,h,w,c), w2 (K, f) -> y (n,oh,ow,f). */
     static INDArray forward(INDArray x, INDArray w2, ConvGeometry g) {
         DataType type = x.dataType();
-        INDArray y = Nd4j.create(type, new long[] {g.n(), g.oh(), g.ow(), g.f()}, 'c');
+        // Uninitialized: the GEMMs (beta = 0) or the group assignments write every element, and zeroing
+        // a fresh 25 MB output first cost as much as a fifth of the GEMM time.
+        INDArray y = Nd4j.createUninitialized(type, new long[] {g.n(), g.oh(), g.ow(), g.f()}, 'c');
         INDArray y2 = y.reshape('c', (long) g.n() * g.cellsPerImage(), g.f());
         Scratch scratch = Scratch.get();
         JavaCopy xs = JavaCopy.of(x, "x");
@@ -64,7 +66,8 @@ final class ConvGemm {
     /** x (n,h,w,c), dy2 (n*oh*ow, f) -> dW (K, f). */
     static INDArray weightGradient(INDArray x, INDArray dy2, ConvGeometry g) {
         DataType type = x.dataType();
-        INDArray dw = Nd4j.create(type, new long[] {g.k(), g.f()}, 'c');
+        // Uninitialized: the first chunk's GEMM runs with beta = 0 and overwrites every element.
+        INDArray dw = Nd4j.createUninitialized(type, new long[] {g.k(), g.f()}, 'c');
         Scratch scratch = Scratch.get();
         JavaCopy xs = JavaCopy.of(x, "x");
         int per = imagesPerChunk(g);
@@ -180,7 +183,7 @@ final class ConvGemm {
             for (long s : shape) {
                 len *= s;
             }
-            INDArray out = Nd4j.create(type, shape, 'c');
+            INDArray out = Nd4j.createUninitialized(type, shape, 'c');   // fully overwritten by the put below
             if (type == DataType.FLOAT) {
                 out.data().asNioFloat().put(0, f, 0, (int) len);
             } else {
