@@ -35,8 +35,11 @@ final class Scratch {
                 nativeArrays.clear();
             }
             // Outside any workspace: the buffer must outlive the caller's workspace scope.
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
+            try {
                 a = Nd4j.create(type, new long[] {rows, cols}, 'c');
+            } finally {
+                outside.close();
             }
             nativeArrays.put(key, a);
         }
