@@ -152,6 +152,13 @@ final class InProcessExecutionControl extends DirectExecutionControl {
         }
     }
 
+    /** Id of the snippet running now, 0 if none. */
+    long runningTask() {
+        synchronized (lock) {
+            return runningTask;
+        }
+    }
+
     /** True if {@link #stop()} stopped snippet {@code taskId}. */
     boolean wasStopped(long taskId) {
         return taskId != 0 && stoppedTask == taskId;

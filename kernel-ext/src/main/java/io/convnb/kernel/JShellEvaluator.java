@@ -196,6 +196,11 @@ final class JShellEvaluator implements AutoCloseable {
         return control.interruptRunning();
     }
 
+    /** Id of the snippet task running now, 0 if none. */
+    long runningTask() {
+        return control.runningTask();
+    }
+
     /** True while snippet task {@code task} is still running. */
     boolean isRunning(long task) {
         return control.isRunning(task);
