@@ -113,9 +113,41 @@ def install_kernelspec(repo_root, kernel_dir, prefix):
     check("kernelspec caps JavaCPP off-heap memory",
           any(a.startswith("-Dorg.bytedeco.javacpp.maxbytes=") for a in argv)
           and any(a.startswith("-Dorg.bytedeco.javacpp.maxphysicalbytes=") for a in argv), argv)
+    archive = os.path.join(kernel_dir, "convnb.jsa")
+    check("kernelspec loads the class-data-sharing archive made at install",
+          "-XX:SharedArchiveFile=" + archive in argv and os.path.getsize(archive) > 1_000_000, argv)
     check("kernelspec interrupts by message", spec.get("interrupt_mode") == "message", spec)
     check("kernelspec display name", spec.get("display_name") == "Java (convnb)", spec)
+    check_ijava_kernelspec(script, kernel_dir, prefix)
     return os.path.dirname(os.path.dirname(spec_file))
+
+
+def check_ijava_kernelspec(script, kernel_dir, prefix):
+    """The IJava kernelspec (IJava itself cannot be downloaded here, so only its spec is checked)."""
+    fake_jar = os.path.join(prefix, "ijava-1.3.0.jar")
+    open(fake_jar, "wb").close()
+    proc = subprocess.run([script, "--prefix", prefix, "--no-copy", "--no-cds", "--kernel-dir", kernel_dir,
+                           "--name", "convnb-test2", "--ijava", fake_jar], capture_output=True, text=True)
+    check("installer with --ijava exits 0", proc.returncode == 0, proc.stdout + proc.stderr)
+    with open(os.path.join(prefix, "share", "jupyter", "kernels", "convnb-test2-ijava", "kernel.json")) as f:
+        spec = json.load(f)
+    env = spec.get("env", {})
+    jars = env.get("IJAVA_CLASSPATH", "").split(":")
+    names = [os.path.basename(j) for j in jars]
+    check("IJava kernelspec runs IJava's jar", spec["argv"] == ["java", "-jar", fake_jar, "{connection_file}"], spec)
+    check("IJava kernelspec display name", spec.get("display_name") == "Java (IJava 1.3.0 + convnb)", spec)
+    check("IJAVA_CLASSPATH has the extension and engine jars, not basekernel",
+          "convnb-kernel-ext-0.1.0.jar" in names and "convnb-engine-0.1.0.jar" in names
+          and any(n.startswith("nd4j-api") for n in names)
+          and not any(n.startswith(("jupyter-jvm-basekernel", "jeromq")) for n in names)
+          and all(os.path.isfile(j) for j in jars), names)
+    startup = env.get("IJAVA_STARTUP_SCRIPTS_PATH", "")
+    check("IJAVA_STARTUP_SCRIPTS_PATH names the installed startup script",
+          os.path.isfile(startup) and "ConvnbExtension.install(io.github.spencerpark.ijava.IJava.getKernelInstance())"
+          in open(startup).read(), startup)
+    check("JAVA_TOOL_OPTIONS carries the memory flags",
+          "-Xmx4g" in env.get("JAVA_TOOL_OPTIONS", "") and "maxphysicalbytes" in env.get("JAVA_TOOL_OPTIONS", ""), env)
+    check("IJava kernelspec interrupts by message", spec.get("interrupt_mode") == "message", spec)
 
 
 def main():

@@ -260,9 +260,42 @@ public final class ConvnbKernel extends BaseKernel {
         magics.registerLineMagic("classpath", jars::add);
     }
 
-    /** Entry point: {@code ConvnbKernel <connection file>}. */
+    /**
+     * Runs typical first cells without a connection, to load the classes a session needs. The
+     * installer runs it once with {@code -XX:ArchiveClassesAtExit} to build a class-data-sharing
+     * archive, which makes later kernel starts and first cells faster (javac's classes come
+     * pre-parsed instead of being loaded from the JDK's modules).
+     */
+    static void warmUp() throws Exception {
+        ConvnbKernel kernel = new ConvnbKernel(System.getProperty("java.class.path"), StartupSnippets.all(), System.err);
+        kernel.reportStartupOnce();
+        String[] cells = {
+                "int warm = 1 + 2;\nString.valueOf(warm).length()",
+                "List<Integer> xs = new ArrayList<>(List.of(3, 1, 2));\nCollections.sort(xs);\nxs",
+                "int broken = \"not an int\";",
+                "Object o = null;\no.hashCode()",
+                "org.nd4j.linalg.factory.Nd4j.zeros(2, 3).addi(1).sumNumber()",
+        };
+        for (String cell : cells) {
+            try {
+                kernel.eval(cell);
+            } catch (Exception e) {
+                kernel.formatError(e);
+            }
+        }
+        kernel.complete("Strin", 5);
+        kernel.isComplete("for (int i = 0; i < 3; i++) {");
+        kernel.extensionInstalled.join();
+        kernel.onShutdown(false);
+    }
+
+    /** Entry point: {@code ConvnbKernel <connection file>} (or {@code --warm-up}, see {@link #warmUp()}). */
     public static void main(String[] args) throws Exception {
         long start = System.nanoTime();
+        if (args.length == 1 && args[0].equals("--warm-up")) {
+            warmUp();
+            System.exit(0);
+        }
         if (args.length != 1) {
             throw new IllegalArgumentException("Usage: java -cp 'lib/*' io.convnb.kernel.ConvnbKernel <connection-file>;"
                     + " got " + args.length + " arguments. Jupyter passes the connection file as {connection_file}.");

@@ -6,7 +6,7 @@ import java.util.UUID;
 
 /**
  * IJava's display functions, statically imported into every cell so notebooks written for IJava
- * run unchanged: {@code display(x)} shows {@code x} now (and returns its display id),
+ * run unchanged (plus IJava's {@code printf}): {@code display(x)} shows {@code x} now (and returns its display id),
  * {@code render(x)} returns the bundle, {@code updateDisplay(id, x)} replaces an earlier display.
  */
 public final class Display {
@@ -41,6 +41,11 @@ public final class Display {
     /** Replaces the output shown under display id {@code id} by {@code o} rendered as the given MIME types. */
     public static void updateDisplay(String id, Object o, String... as) {
         ConvnbKernel.requireInstance().getIO().display.updateDisplay(id, render(o, as));
+    }
+
+    /** IJava's {@code printf}: {@code System.out.printf} without the prefix. */
+    public static void printf(String format, Object... args) {
+        System.out.printf(format, args);
     }
 
     private static String show(DisplayData data) {

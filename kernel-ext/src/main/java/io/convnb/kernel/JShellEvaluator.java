@@ -46,7 +46,7 @@ final class JShellEvaluator implements AutoCloseable {
         ready = CompletableFuture.supplyAsync(() -> {
             JShell shell = JShell.builder()
                     .executionEngine(control.provider(), Map.of())
-                    .compilerOptions("--class-path", classpath)
+                    .compilerOptions("--class-path", withoutEmptyEntries(classpath))
                     .build();
             for (String snippet : startupSnippets) {
                 for (SnippetEvent e : shell.eval(snippet)) {
@@ -234,6 +234,13 @@ final class JShellEvaluator implements AutoCloseable {
         }
         int lead = source.length() - source.stripLeading().length();
         return Math.max(0, i - lead);
+    }
+
+    /** An empty class path entry makes javac in JShell miss the jars after it; drop such entries. */
+    static String withoutEmptyEntries(String classpath) {
+        return java.util.Arrays.stream(classpath.split(java.io.File.pathSeparator))
+                .filter(e -> !e.isBlank())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     static int lineOf(String text, int index) {

@@ -43,7 +43,6 @@ public final class StartupSnippets {
         List<String> snippets = new ArrayList<>();
         IJAVA_IMPORTS.forEach(i -> snippets.add("import " + i + ";"));
         snippets.add("import static io.convnb.kernel.Display.*;");
-        snippets.add("void printf(String format, Object... args) { System.out.printf(format, args); }");
         // One snippet per import: a missing package then costs only its own import.
         convnbImports.forEach(i -> snippets.add("import " + i + ";"));
         return snippets;

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,6 +176,16 @@ public class JShellEvaluatorTest {
         EvaluationInterruptedException ie = assertInstanceOf(EvaluationInterruptedException.class, e.getCause().getCause());
         assertTrue(ie.getMessage().contains("by force"), ie.getMessage());
         assertEquals(2, eval("1 + 1"));
+    }
+
+    @Test
+    void emptyClassPathEntriesDoNotHideLaterJars() throws Exception {
+        // javac inside JShell missed every jar after an empty entry ("a.jar:" from a careless join).
+        assertEquals("a.jar:b.jar", JShellEvaluator.withoutEmptyEntries("a.jar::b.jar:"));
+        try (JShellEvaluator trailing = new JShellEvaluator(System.getProperty("java.class.path") + ":", List.of(),
+                new PrintStream(OutputStream.nullOutputStream()))) {
+            assertEquals("Nd4j", trailing.eval("org.nd4j.linalg.factory.Nd4j.class.getSimpleName()", 1));
+        }
     }
 
     private static void awaitRunning() throws Exception {
