@@ -71,7 +71,14 @@ final class CellCompletion {
     DisplayData inspect(String code, int cursor) throws Exception {
         int at = charIndex(code, cursor);
         while (at < code.length() && Character.isJavaIdentifierPart(code.charAt(at))) {
-            at++; // documentation() wants the cursor after the identifier
+            at++; // documentation() wants the cursor after the identifier ...
+        }
+        int paren = at;
+        while (paren < code.length() && Character.isWhitespace(code.charAt(paren))) {
+            paren++;
+        }
+        if (paren < code.length() && code.charAt(paren) == '(') {
+            at = paren + 1; // ... and, for a method, after its opening parenthesis
         }
         List<SourceCodeAnalysis.Documentation> docs =
                 analysis().documentation(MagicSyntax.blankOutMagics(code), at, true);

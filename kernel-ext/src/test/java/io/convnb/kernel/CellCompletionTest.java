@@ -1,6 +1,8 @@
 package io.convnb.kernel;
 
 import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
+import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,6 +81,15 @@ class CellCompletionTest {
         assertEquals("complete", completion.isComplete("%convnb_version"));
         assertEquals("    ", completion.isComplete("for (int i = 0; i < 3; i++) {"));
         assertEquals("  ", completion.isComplete("int total = 0;\n  total += "));
+    }
+
+    @Test
+    void inspectShowsTheSignatureOfTheMethodUnderTheCursor() throws Exception {
+        String code = "int m = Math.floorMod(7, 3);";
+        DisplayData doc = completion.inspect(code, code.indexOf("floorMod") + 3);
+        String text = (String) doc.getData(MIMEType.TEXT_PLAIN);
+        assertTrue(text.contains("int Math.floorMod(int x, int y)"), text);
+        assertNull(completion.inspect("int zzq = 1;", 11));
     }
 
     @Test
