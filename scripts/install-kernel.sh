@@ -65,8 +65,9 @@ while [[ $# -gt 0 ]]; do
 done
 
 [[ -x /usr/bin/jupyter ]] || die "/usr/bin/jupyter not found; install Debian's Jupyter: sudo apt-get install -y jupyter-core jupyter-client python3-jupyter-client"
-kernel_dir="$(cd "$kernel_dir" 2>/dev/null && pwd)" \
+built="$(cd "$kernel_dir" 2>/dev/null && pwd)" \
   || die "no built kernel at '$kernel_dir'; build it first: mvn -B -DskipTests package"
+kernel_dir="$built"
 ls "$kernel_dir"/lib/convnb-kernel-ext-*.jar >/dev/null 2>&1 \
   || die "'$kernel_dir/lib' has no convnb-kernel-ext jar; build it first: mvn -B -DskipTests package"
 
@@ -75,6 +76,7 @@ if [[ $copy -eq 1 ]]; then
   mkdir -p "$(dirname "$dest")"
   rm -rf "$dest.new"
   cp -r "$kernel_dir" "$dest.new"
+  rm -rf "$dest.new/convnb.jsa" "$dest.new/warm-up.log" "$dest.new/ijava"   # made per install, below
   rm -rf "$dest"
   mv "$dest.new" "$dest"
 else
@@ -101,6 +103,13 @@ json_array() {
   printf '[%s]' "$out"
 }
 
+# jupyter kernelspec install is chatty on stderr: show its output only when it fails.
+install_spec() {
+  local out
+  out="$(/usr/bin/jupyter kernelspec install "$1" --name "$2" --replace "${scope[@]}" 2>&1)" \
+    || die "jupyter kernelspec install of '$2' failed: $out"
+}
+
 spec_root="$(mktemp -d)"
 trap 'rm -rf "$spec_root"' EXIT
 
@@ -114,7 +123,7 @@ cat > "$spec_root/$name/kernel.json" <<EOF
   "metadata": {"debugger": false}
 }
 EOF
-/usr/bin/jupyter kernelspec install "$spec_root/$name" --name "$name" --replace "${scope[@]}" >/dev/null
+install_spec "$spec_root/$name" "$name"
 echo "installed kernelspec '$name' (Java (convnb)) using $lib"
 
 if [[ -n "$ijava" ]]; then
@@ -148,6 +157,6 @@ if [[ -n "$ijava" ]]; then
   }
 }
 EOF
-  /usr/bin/jupyter kernelspec install "$spec_root/$name-ijava" --name "$name-ijava" --replace "${scope[@]}" >/dev/null
+  install_spec "$spec_root/$name-ijava" "$name-ijava"
   echo "installed kernelspec '$name-ijava' (Java (IJava 1.3.0 + convnb)) using $ijava_jar"
 fi
