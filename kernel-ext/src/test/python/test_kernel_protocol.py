@@ -231,7 +231,8 @@ def run_checks(s, client, km, started):
                            on_sent=lambda: (time.sleep(1.5), km.interrupt_kernel()))
     took = time.time() - t - 1.5
     check("cooperative interrupt stops the cell",
-          reply["status"] == "error" and reply["ename"] == "EvaluationInterruptedException" and took < 1.4,
+          reply["status"] == "error" and reply["ename"] == "EvaluationInterruptedException"
+          and "by force" not in reply["evalue"] and took < 5,
           (reply, took))
     reply, out = s.execute("spins > 0")
     check("state of an interrupted cell's earlier snippets is kept", result_text(out) == "true", (reply, out))

@@ -2,6 +2,7 @@ package io.convnb.kernel;
 
 import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
 import jdk.jshell.JShellException;
 import jdk.jshell.Snippet;
@@ -29,6 +30,9 @@ final class JShellEvaluator implements AutoCloseable {
     /** Where a snippet came from: the cell's execution count and the snippet's first line in it. */
     record Origin(int executionCount, int firstLine) {
     }
+
+    private static final java.util.Set<String> INTERRUPT_EXCEPTIONS = java.util.Set.of(
+            "java.lang.InterruptedException", "java.nio.channels.ClosedByInterruptException");
 
     private final InProcessExecutionControl control = new InProcessExecutionControl();
     private final CompletableFuture<JShell> ready;
@@ -130,7 +134,15 @@ final class JShellEvaluator implements AutoCloseable {
             String source = info.source();
             int start = base + snippetOffset(remaining, source);
             long taskBefore = control.lastTask();
-            last = evalSnippet(shell, source, java, start, executionCount);
+            try {
+                last = evalSnippet(shell, source, java, start, executionCount);
+            } catch (EvalException e) {
+                // Thread.sleep, wait() or an NIO channel answering the interrupt is the interrupt, not a bug.
+                if (interruptRequested && INTERRUPT_EXCEPTIONS.contains(e.getExceptionClassName())) {
+                    throw new EvaluationInterruptedException(false);
+                }
+                throw e;
+            }
             long task = control.lastTask();
             if (task != taskBefore && control.wasStopped(task)) {
                 throw new EvaluationInterruptedException(true);

@@ -159,6 +159,23 @@ public class JShellEvaluatorTest {
     }
 
     @Test
+    void interruptedSleepCountsAsAnInterruptNotAsAnError() throws Exception {
+        CompletableFuture<Object> running = CompletableFuture.supplyAsync(() -> {
+            try {
+                return eval("Thread.sleep(60_000);");
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        awaitRunning();
+        evaluator.interrupt();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> running.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(EvaluationInterruptedException.class, e.getCause().getCause());
+        EvalException real = assertThrows(EvalException.class, () -> eval("throw new InterruptedException(\"not from the notebook\");"));
+        assertEquals("java.lang.InterruptedException", real.getExceptionClassName(), "without an interrupt request it stays an error");
+    }
+
+    @Test
     void codeIgnoringInterruptsIsStoppedByForce() throws Exception {
         CompletableFuture<Object> running = CompletableFuture.supplyAsync(() -> {
             try {
