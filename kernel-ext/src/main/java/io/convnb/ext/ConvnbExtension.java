@@ -41,7 +41,8 @@ public final class ConvnbExtension {
         if (liveTraining != null) {
             TrainingListeners.unregisterGlobal(liveTraining);
         }
-        liveTraining = TrainingListeners.registerGlobal(model -> kernel.getIO().display.isAttached() ? new LiveTraining(kernel) : null);
+        DisplaySink sink = DisplaySink.of(kernel);
+        liveTraining = TrainingListeners.registerGlobal(model -> sink.attached() ? new LiveTraining(sink) : null);
         installed = kernel;
         Notebook.attach(kernel);
     }

@@ -6,7 +6,6 @@ import io.convnb.display.HtmlView;
 import io.convnb.display.ProgressView;
 import io.convnb.model.History;
 import io.convnb.model.TrainingListener;
-import io.github.spencerpark.jupyter.kernel.BaseKernel;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 import java.util.ArrayList;
@@ -29,18 +28,18 @@ import java.util.UUID;
 final class LiveTraining implements TrainingListener {
     static final long MIN_INTERVAL_NANOS = 500_000_000L;
 
-    private final BaseKernel kernel;
+    private final DisplaySink sink;
     private final String displayId = "convnb-fit-" + UUID.randomUUID();
     private final Map<String, List<Double>> curves = new LinkedHashMap<>();
     private TrainingInfo info;
     private long start;
     private long lastUpdate;
     private int epoch;
-    private String curvesImg = "";
+    private Figure chart;
     private boolean displayed;
 
-    LiveTraining(BaseKernel kernel) {
-        this.kernel = kernel;
+    LiveTraining(DisplaySink sink) {
+        this.sink = sink;
     }
 
     @Override
@@ -72,8 +71,7 @@ final class LiveTraining implements TrainingListener {
                 curves.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
             }
         }
-        Figure chart = Charts.trainingCurves(curves);
-        curvesImg = "<img alt=\"training curves\" src=\"data:image/png;base64," + chart.base64() + "\"/>";
+        chart = Charts.trainingCurves(curves);
         publish(progress((long) (epoch + 1) * info.batchesPerEpoch(), logs), false);
     }
 
@@ -105,8 +103,9 @@ final class LiveTraining implements TrainingListener {
     }
 
     private void publish(HtmlView view, boolean first) {
+        HtmlView shown = chart == null ? view : ProgressView.withChart(view, chart);
         DisplayData data = new DisplayData();
-        data.putHTML(view.html() + curvesImg);
+        data.putHTML(shown.html());
         data.putText(view.text());
         publishData(data, first);
     }
@@ -114,10 +113,10 @@ final class LiveTraining implements TrainingListener {
     private void publishData(DisplayData data, boolean first) {
         data.setDisplayId(displayId);
         if (first || !displayed) {
-            kernel.display(data);
+            sink.display(data);
             displayed = true;
         } else {
-            kernel.getIO().display.updateDisplay(displayId, data);
+            sink.update(displayId, data);
         }
     }
 }
