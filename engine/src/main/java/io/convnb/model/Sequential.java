@@ -269,6 +269,7 @@ public class Sequential {
         }
         flatten();
         List<Parameter> params = flat != null ? List.of(flat) : parameters();
+        BatchIterator it = trainSet.batches(batchSize, options.shuffle(), options.seed() * 31);
         try {
             for (int epoch = 0; epoch < options.epochs(); epoch++) {
                 for (TrainingListener l : listeners) {
@@ -278,7 +279,9 @@ public class Sequential {
                 double lossSum = 0;
                 long correct = 0;
                 long seen = 0;
-                BatchIterator it = trainSet.batches(batchSize, options.shuffle(), options.seed() * 31 + epoch);
+                if (epoch > 0) {
+                    it.reset(options.seed() * 31 + epoch);
+                }
                 int b = 0;
                 boolean interrupted = false;
                 while (it.hasNext()) {

@@ -1,0 +1,292 @@
+package io.convnb.ops;
+
+import static io.convnb.ops.OpChecks.shape;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Fast 2-D convolution and transposed convolution on NHWC tensors, forward and backward.
+ *
+ * <p>Layouts follow Keras: images (N, H, W, C), conv kernels (kh, kw, C/groups, F), transposed-conv
+ * kernels (kh, kw, F/groups, C), bias (F). Geometry is explicit ({@link Conv2DSpec}); per axis
+ * {@code OH = floor((H + padTop + padBottom - dilationH*(kh-1) - 1)/strideH) + 1}. Output channel f
+ * of group {@code g = f / (F/groups)} sees input channels {@code [g*C/groups, (g+1)*C/groups)}.
+ *
+ * <p>The arithmetic is im2col + GEMM ({@link ConvGemm}) or, where it is faster and can express the
+ * geometry, ND4J's built-in oneDNN conv ({@link ConvImplementation}); {@link ConvReference} is the
+ * readable loop version of the same sums. Inputs may be views; FLOAT and DOUBLE are supported.
+ */
+public final class Conv2DOps {
+    private static volatile ConvImplementation implementation = initialImplementation();
+
+    private Conv2DOps() {
+    }
+
+    /**
+     * Chooses the arithmetic of {@link #forward} and {@link #backward} for all threads (default
+     * {@link ConvImplementation#AUTO}, or the system property {@code convnb.conv.impl}); for
+     * comparing speeds. Transposed convolutions always use im2col + GEMM.
+     */
+    public static void useImplementation(ConvImplementation impl) {
+        if (impl == null) {
+            throw new IllegalArgumentException("Conv2DOps.useImplementation: implementation is null; pass one of "
+                    + java.util.Arrays.toString(ConvImplementation.values()) + ".");
+        }
+        implementation = impl;
+    }
+
+    /** The implementation set by {@link #useImplementation}. */
+    public static ConvImplementation implementation() {
+        return implementation;
+    }
+
+    private static ConvImplementation initialImplementation() {
+        String p = System.getProperty("convnb.conv.impl", "AUTO");
+        try {
+            return ConvImplementation.valueOf(p.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("System property convnb.conv.impl=" + p + " is not one of "
+                    + java.util.Arrays.toString(ConvImplementation.values()) + "; remove it or use AUTO.", e);
+        }
+    }
+
+    /**
+     * The race of this call under AUTO, or {@code null} when there is nothing to choose: another
+     * implementation was forced, or libnd4j cannot express the geometry.
+     */
+    private static AutoTuner.Trial autoTrial(ConvGeometry g, Conv2DSpec s, INDArray x, AutoTuner.Kind kind) {
+        if (implementation != ConvImplementation.AUTO || BuiltinConv.padMode(g, s) < 0) {
+            return null;
+        }
+        return AutoTuner.trial(new AutoTuner.Key(g, x.dataType(), kind));
+    }
+
+    /** libnd4j pad mode when the built-in op should run this call, else -1 (use im2col + GEMM). */
+    private static int builtinMode(ConvGeometry g, Conv2DSpec s, AutoTuner.Trial trial) {
+        ConvImplementation impl = implementation;
+        if (impl == ConvImplementation.IM2COL_GEMM || impl == ConvImplementation.AUTO
+                && (trial == null || !trial.nextIsBuiltin())) {
+            return -1;
+        }
+        return BuiltinConv.padMode(g, s);
+    }
+
+    /**
+     * Convolution (cross-correlation, as in Keras):
+     * {@code y[n,oh,ow,f] = bias[f] + sum_{i,j,c} x[n, oh*sh - padTop + i*dh, ow*sw - padLeft + j*dw, g*Cg + c] * kernel[i,j,c,f]},
+     * cells outside the input reading zero.
+     *
+     * @param x          input (N, H, W, C)
+     * @param kernel     (kh, kw, C/groups, F)
+     * @param biasOrNull (F) or {@code null}
+     * @return (N, OH, OW, F)
+     */
+    public static INDArray forward(INDArray x, INDArray kernel, INDArray biasOrNull, Conv2DSpec s) {
+        ConvGeometry g = convGeometry("Conv2DOps.forward", x, kernel, s);
+        checkBias("Conv2DOps.forward", x, biasOrNull, g.f());
+        AutoTuner.Trial trial = autoTrial(g, s, x, AutoTuner.Kind.FORWARD);
+        int mode = builtinMode(g, s, trial);
+        long start = System.nanoTime();
+        INDArray y;
+        if (mode >= 0) {
+            y = BuiltinConv.forward(OpChecks.plain(x), OpChecks.plain(kernel), biasOrNull, g, s, mode);
+        } else {
+            y = addBias(ConvGemm.forward(OpChecks.plain(x), kernelMatrix(kernel, g.k(), g.f()), g), biasOrNull, g.f());
+        }
+        if (trial != null) {
+            trial.record(mode >= 0, System.nanoTime() - start);
+        }
+        return y;
+    }
+
+    /**
+     * Gradients of {@link #forward}: {@code dKernel = cols(x)ᵀ·dy}, {@code dBias[f] = sum dy[..., f]},
+     * {@code dx = col2im(dy·kernelᵀ)} (the transposed convolution of dy).
+     *
+     * @param dy        gradient of the loss w.r.t. the output, (N, OH, OW, F)
+     * @param needInput whether to compute dx (the first layer of a network does not need it)
+     * @param hasBias   whether to compute the bias gradient
+     */
+    public static ConvGradients backward(INDArray x, INDArray kernel, INDArray dy, Conv2DSpec s,
+                                         boolean needInput, boolean hasBias) {
+        String op = "Conv2DOps.backward";
+        ConvGeometry g = convGeometry(op, x, kernel, s);
+        OpChecks.sameShape(op, "dy", dy, g.n(), g.oh(), g.ow(), g.f());
+        OpChecks.sameType(op, x, "dy", dy);
+        // Without dx the GEMM path skips half its work and libnd4j does not, so that is a race of its own.
+        AutoTuner.Trial trial = autoTrial(g, s, x, needInput ? AutoTuner.Kind.BACKWARD : AutoTuner.Kind.KERNEL_GRADIENT);
+        int mode = builtinMode(g, s, trial);
+        long start = System.nanoTime();
+        ConvGradients grads = mode >= 0
+                ? BuiltinConv.backward(OpChecks.plain(x), OpChecks.plain(kernel), OpChecks.plain(dy), hasBias, g, s, mode)
+                : gemmBackward(x, kernel, dy, g, needInput, hasBias);
+        if (trial != null) {
+            trial.record(mode >= 0, System.nanoTime() - start);
+        }
+        return needInput ? grads : new ConvGradients(null, grads.kernel(), grads.bias());
+    }
+
+    private static ConvGradients gemmBackward(INDArray x, INDArray kernel, INDArray dy, ConvGeometry g,
+                                              boolean needInput, boolean hasBias) {
+        INDArray dy2 = OpChecks.plain(dy).reshape('c', (long) g.n() * g.cellsPerImage(), g.f());
+        INDArray w2 = kernelMatrix(kernel, g.k(), g.f());
+        INDArray dKernel = ConvGemm.weightGradient(OpChecks.plain(x), dy2, g).reshape('c', kernel.shape());
+        INDArray dx = needInput ? ConvGemm.inputGradient(dy2, w2, g) : null;
+        INDArray db = hasBias ? dy2.sum(0) : null;
+        return new ConvGradients(dx, dKernel, db);
+    }
+
+    /**
+     * Transposed convolution, the adjoint of {@link #forward}: every input cell (oh, ow) scatters
+     * {@code x[n,oh,ow,c] * kernel[i,j,f,c]} to position {@code (oh*sh + i*dh, ow*sw + j*dw)} of a full
+     * result of size {@code (h-1)*sh + dh*(kh-1) + 1} (likewise for the width); the output is the
+     * outH x outW window of it that starts at (padTop, padLeft), cells beyond the full result being zero.
+     * padBottom and padRight are implied by outH and outW and are not read.
+     *
+     * @param x          input (N, h, w, C)
+     * @param kernel     (kh, kw, F/groups, C), the Keras Conv2DTranspose layout
+     * @param biasOrNull (F) or {@code null}
+     * @return (N, outH, outW, F)
+     */
+    public static INDArray transposeForward(INDArray x, INDArray kernel, INDArray biasOrNull, Conv2DSpec s,
+                                            int outH, int outW) {
+        String op = "Conv2DOps.transposeForward";
+        ConvGeometry g = transposeGeometry(op, x, kernel, s, outH, outW);
+        checkBias(op, x, biasOrNull, g.c());
+        INDArray x2 = OpChecks.plain(x).reshape('c', (long) g.n() * g.cellsPerImage(), g.f());
+        INDArray y = ConvGemm.inputGradient(x2, kernelMatrix(kernel, g.k(), g.f()), g);
+        return addBias(y, biasOrNull, g.c());
+    }
+
+    /**
+     * Gradients of {@link #transposeForward}: dx is the ordinary convolution of dy with the same kernel
+     * and spec, dKernel the weight gradient of that convolution with dy as input and x as output gradient.
+     *
+     * @param x  the transposed conv's input (N, h, w, C)
+     * @param dy gradient w.r.t. its output (N, outH, outW, F); outH and outW are read from it
+     */
+    public static ConvGradients transposeBackward(INDArray x, INDArray kernel, INDArray dy, Conv2DSpec s,
+                                                  boolean needInput, boolean hasBias) {
+        String op = "Conv2DOps.transposeBackward";
+        OpChecks.imageBatch(op, "dy", dy);
+        ConvGeometry g = transposeGeometry(op, x, kernel, s, (int) dy.size(1), (int) dy.size(2));
+        OpChecks.sameShape(op, "dy", dy, g.n(), g.h(), g.w(), g.c());
+        OpChecks.sameType(op, x, "dy", dy);
+        INDArray dyPlain = OpChecks.plain(dy);
+        INDArray x2 = OpChecks.plain(x).reshape('c', (long) g.n() * g.cellsPerImage(), g.f());
+        INDArray dKernel = ConvGemm.weightGradient(dyPlain, x2, g).reshape('c', kernel.shape());
+        INDArray dx = needInput ? ConvGemm.forward(dyPlain, kernelMatrix(kernel, g.k(), g.f()), g) : null;
+        INDArray db = hasBias ? dyPlain.reshape('c', dy.length() / g.c(), g.c()).sum(0) : null;
+        return new ConvGradients(dx, dKernel, db);
+    }
+
+    private static INDArray kernelMatrix(INDArray kernel, long k, long f) {
+        return OpChecks.plain(kernel).reshape('c', k, f);
+    }
+
+    private static INDArray addBias(INDArray y, INDArray bias, long channels) {
+        if (bias != null) {
+            y.reshape('c', y.length() / channels, channels).addiRowVector(bias.reshape(channels));
+        }
+        return y;
+    }
+
+    /** Geometry of the ordinary conv x (n,h,w,c) -> (n,oh,ow,f), with every argument checked. */
+    private static ConvGeometry convGeometry(String op, INDArray x, INDArray kernel, Conv2DSpec s) {
+        checkCommon(op, x, kernel, s);
+        long n = x.size(0), h = x.size(1), w = x.size(2), c = x.size(3);
+        long kh = kernel.size(0), kw = kernel.size(1), kc = kernel.size(2), f = kernel.size(3);
+        int groups = s.groups();
+        if (c % groups != 0) {
+            throw new IllegalArgumentException(op + ": input channels C=" + c + " of input " + shape(x)
+                    + " are not divisible by groups=" + groups + "; use a groups value that divides " + c + ".");
+        }
+        if (f % groups != 0) {
+            throw new IllegalArgumentException(op + ": filters F=" + f + " of kernel " + shape(kernel)
+                    + " are not divisible by groups=" + groups + "; use a number of filters that is a multiple of "
+                    + groups + ".");
+        }
+        if (kc * groups != c) {
+            throw new IllegalArgumentException(op + ": kernel " + shape(kernel) + " expects " + kc
+                    + " input channels per group x " + groups + " groups = " + kc * groups + ", but input "
+                    + shape(x) + " has C=" + c + "; use a kernel of shape " + shape(kh, kw, c / groups, f) + ".");
+        }
+        long oh = s.outHeight(h, kh), ow = s.outWidth(w, kw);
+        if (oh < 1 || ow < 1) {
+            boolean height = oh < 1;
+            String axis = height ? "height" : "width";
+            throw new IllegalArgumentException(op + ": output " + axis + " = floor(("
+                    + (height ? h : w) + " + " + (height ? s.padTop() : s.padLeft()) + " + "
+                    + (height ? s.padBottom() : s.padRight()) + " - " + (height ? s.dilationH() : s.dilationW())
+                    + "*(" + (height ? kh : kw) + "-1) - 1)/" + (height ? s.strideH() : s.strideW()) + ") + 1 = "
+                    + (height ? oh : ow) + " for input " + shape(x) + " and kernel " + kh + "x" + kw
+                    + "; add padding or use a smaller kernel, dilation or stride.");
+        }
+        String what = "tensor size";
+        return new ConvGeometry(OpChecks.toInt(op, what, n), OpChecks.toInt(op, what, h), OpChecks.toInt(op, what, w),
+                OpChecks.toInt(op, what, c), (int) oh, (int) ow, OpChecks.toInt(op, what, f),
+                (int) kh, (int) kw, s.strideH(), s.strideW(), s.dilationH(), s.dilationW(),
+                s.padTop(), s.padLeft(), groups);
+    }
+
+    /**
+     * Geometry of the ordinary conv whose adjoint the transposed conv is: it maps the transposed output
+     * (n, outH, outW, F) to the transposed input (n, h, w, C).
+     */
+    private static ConvGeometry transposeGeometry(String op, INDArray x, INDArray kernel, Conv2DSpec s,
+                                                  int outH, int outW) {
+        checkCommon(op, x, kernel, s);
+        long n = x.size(0), h = x.size(1), w = x.size(2), c = x.size(3);
+        long kh = kernel.size(0), kw = kernel.size(1), kf = kernel.size(2), kc = kernel.size(3);
+        int groups = s.groups();
+        if (kc != c) {
+            throw new IllegalArgumentException(op + ": kernel " + shape(kernel) + " has " + kc
+                    + " input channels (last axis) but input " + shape(x) + " has C=" + c
+                    + "; transposed-conv kernels are (kh, kw, filters/groups, in_channels), use "
+                    + shape(kh, kw, kf, c) + ".");
+        }
+        if (c % groups != 0) {
+            throw new IllegalArgumentException(op + ": input channels C=" + c + " of input " + shape(x)
+                    + " are not divisible by groups=" + groups + "; use a groups value that divides " + c + ".");
+        }
+        if (outH < 1 || outW < 1) {
+            throw new IllegalArgumentException(op + ": output size " + outH + "x" + outW
+                    + " must be at least 1x1; compute it with io.convnb.shape from the input size, strides and padding.");
+        }
+        String what = "tensor size";
+        return new ConvGeometry(OpChecks.toInt(op, what, n), outH, outW, OpChecks.toInt(op, what, kf * groups),
+                OpChecks.toInt(op, what, h), OpChecks.toInt(op, what, w), OpChecks.toInt(op, what, c),
+                (int) kh, (int) kw, s.strideH(), s.strideW(), s.dilationH(), s.dilationW(),
+                s.padTop(), s.padLeft(), groups);
+    }
+
+    private static void checkCommon(String op, INDArray x, INDArray kernel, Conv2DSpec s) {
+        OpChecks.imageBatch(op, "input", x);
+        OpChecks.notNull(op, "kernel", kernel);
+        if (s == null) {
+            throw new IllegalArgumentException(op + ": spec is null; pass a Conv2DSpec, e.g. Conv2DSpec.unit().");
+        }
+        if (kernel.rank() != 4) {
+            throw new IllegalArgumentException(op + ": kernel must be rank 4 (kh, kw, in, out), got rank "
+                    + kernel.rank() + " with shape " + shape(kernel) + "; reshape it, e.g. to (3, 3, 1, filters).");
+        }
+        OpChecks.sameType(op, x, "kernel", kernel);
+        for (long d : kernel.shape()) {
+            if (d < 1) {
+                throw new IllegalArgumentException(op + ": kernel " + shape(kernel)
+                        + " has an empty axis; every axis needs at least one element.");
+            }
+        }
+    }
+
+    private static void checkBias(String op, INDArray x, INDArray bias, long channels) {
+        if (bias == null) {
+            return;
+        }
+        OpChecks.sameType(op, x, "bias", bias);
+        if (bias.length() != channels || bias.rank() > 2) {
+            throw new IllegalArgumentException(op + ": bias " + shape(bias) + " must hold one value per output channel, ("
+                    + channels + "); pass a vector of length " + channels + " or null for no bias.");
+        }
+    }
+}

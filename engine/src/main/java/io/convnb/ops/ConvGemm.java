@@ -1,0 +1,195 @@
+package io.convnb.ops;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The im2col + GEMM convolution: the three products a conv layer needs, each as a few large
+ * GEMMs over chunks of images.
+ * <ul>
+ *   <li>forward: {@code Y = cols(X) · W} with W the kernel as a (K, F) matrix;</li>
+ *   <li>weight gradient: {@code dW = cols(X)ᵀ · dY};</li>
+ *   <li>input gradient: {@code dX = col2im(dY · Wᵀ)}.</li>
+ * </ul>
+ * All tensors are plain C-ordered (see {@link OpChecks#plain}); shapes are not re-checked here.
+ */
+final class ConvGemm {
+    /**
+     * Patch-matrix elements per chunk: large enough for efficient GEMMs, small enough to stay in memory.
+     * Not final so that tests can force many small chunks.
+     */
+    static volatile long chunkElements = 1L << 22;
+
+    private ConvGemm() {
+    }
+
+    /** Images per chunk so that the chunk's patch matrix stays within {@link #chunkElements}. */
+    static int imagesPerChunk(ConvGeometry g) {
+        long perImage = (long) g.cellsPerImage() * g.k();
+        return (int) Math.max(1, Math.min(g.n(), chunkElements / Math.max(1, perImage)));
+    }
+
+    /** x (n,h,w,c), w2 (K, f) -> y (n,oh,ow,f). */
+    static INDArray forward(INDArray x, INDArray w2, ConvGeometry g) {
+        DataType type = x.dataType();
+        // Uninitialized: the GEMMs (beta = 0) or the group assignments write every element, and zeroing
+        // a fresh 25 MB output first cost as much as a fifth of the GEMM time.
+        INDArray y = Nd4j.createUninitialized(type, new long[] {g.n(), g.oh(), g.ow(), g.f()}, 'c');
+        INDArray y2 = y.reshape('c', (long) g.n() * g.cellsPerImage(), g.f());
+        Scratch scratch = Scratch.get();
+        JavaCopy xs = JavaCopy.of(x, "x");
+        int per = imagesPerChunk(g);
+        for (int group = 0; group < g.groups(); group++) {
+            INDArray wg = groupColumns(w2, g, group);
+            for (int n0 = 0; n0 < g.n(); n0 += per) {
+                int count = Math.min(per, g.n() - n0);
+                long rows = (long) count * g.cellsPerImage();
+                long r0 = (long) n0 * g.cellsPerImage();
+                INDArray cols = scratch.matrix("cols", type, rows, g.k());
+                xs.im2col(n0, count, g, group, cols);
+                if (g.groups() == 1) {
+                    Nd4j.gemm(cols, wg, y2.get(interval(r0, r0 + rows), all()), false, false, 1.0, 0.0);
+                } else {
+                    INDArray out = scratch.matrix("groupOut", type, rows, g.fg());
+                    Nd4j.gemm(cols, wg, out, false, false, 1.0, 0.0);
+                    y2.get(interval(r0, r0 + rows), interval(group * g.fg(), (group + 1) * g.fg())).assign(out);
+                }
+            }
+        }
+        return y;
+    }
+
+    /** x (n,h,w,c), dy2 (n*oh*ow, f) -> dW (K, f). */
+    static INDArray weightGradient(INDArray x, INDArray dy2, ConvGeometry g) {
+        DataType type = x.dataType();
+        // Uninitialized: the first chunk's GEMM runs with beta = 0 and overwrites every element.
+        INDArray dw = Nd4j.createUninitialized(type, new long[] {g.k(), g.f()}, 'c');
+        Scratch scratch = Scratch.get();
+        JavaCopy xs = JavaCopy.of(x, "x");
+        int per = imagesPerChunk(g);
+        for (int group = 0; group < g.groups(); group++) {
+            INDArray dwg = g.groups() == 1 ? dw : scratch.matrix("groupDw", type, g.k(), g.fg());
+            for (int n0 = 0; n0 < g.n(); n0 += per) {
+                int count = Math.min(per, g.n() - n0);
+                long rows = (long) count * g.cellsPerImage();
+                long r0 = (long) n0 * g.cellsPerImage();
+                INDArray cols = scratch.matrix("cols", type, rows, g.k());
+                xs.im2col(n0, count, g, group, cols);
+                INDArray dyc = chunkColumns(dy2, r0, rows, g, group);
+                // beta = 1 after the first chunk: the GEMM accumulates over the batch in place.
+                Nd4j.gemm(cols, dyc, dwg, true, false, 1.0, n0 == 0 ? 0.0 : 1.0);
+            }
+            if (g.groups() > 1) {
+                dw.get(all(), interval(group * g.fg(), (group + 1) * g.fg())).assign(dwg);
+            }
+        }
+        return dw;
+    }
+
+    /** dy2 (n*oh*ow, f), w2 (K, f) -> dx (n,h,w,c). */
+    static INDArray inputGradient(INDArray dy2, INDArray w2, ConvGeometry g) {
+        DataType type = dy2.dataType();
+        Scratch scratch = Scratch.get();
+        JavaCopy dx = JavaCopy.zeros(type, (long) g.n() * g.h() * g.w() * g.c(), "dx");
+        int per = imagesPerChunk(g);
+        for (int group = 0; group < g.groups(); group++) {
+            INDArray wg = groupColumns(w2, g, group);
+            for (int n0 = 0; n0 < g.n(); n0 += per) {
+                int count = Math.min(per, g.n() - n0);
+                long rows = (long) count * g.cellsPerImage();
+                long r0 = (long) n0 * g.cellsPerImage();
+                INDArray dcols = scratch.matrix("cols", type, rows, g.k());
+                Nd4j.gemm(chunkColumns(dy2, r0, rows, g, group), wg, dcols, false, true, 1.0, 0.0);
+                dx.col2imAdd(dcols, n0, count, g, group);
+            }
+        }
+        return dx.toArray(g.n(), g.h(), g.w(), g.c());
+    }
+
+    /** The kernel columns of one group as a plain (K, f/groups) matrix. */
+    private static INDArray groupColumns(INDArray w2, ConvGeometry g, int group) {
+        return g.groups() == 1 ? w2 : w2.get(all(), interval(group * g.fg(), (group + 1) * g.fg())).dup('c');
+    }
+
+    /** Rows [r0, r0+rows) of dy2, restricted to one group's output channels. */
+    private static INDArray chunkColumns(INDArray dy2, long r0, long rows, ConvGeometry g, int group) {
+        INDArray chunk = dy2.get(interval(r0, r0 + rows), all());
+        return g.groups() == 1 ? chunk : chunk.get(all(), interval(group * g.fg(), (group + 1) * g.fg())).dup('c');
+    }
+
+    /** A Java-heap copy of a plain tensor (or a zeroed accumulator), in FLOAT or DOUBLE. */
+    private static final class JavaCopy {
+        private final DataType type;
+        private final float[] f;
+        private final double[] d;
+
+        private JavaCopy(DataType type, float[] f, double[] d) {
+            this.type = type;
+            this.f = f;
+            this.d = d;
+        }
+
+        static JavaCopy of(INDArray plain, String slot) {
+            int len = (int) plain.length();
+            Scratch s = Scratch.get();
+            if (plain.dataType() == DataType.FLOAT) {
+                float[] a = s.floats(slot, len);
+                plain.data().asNioFloat().get(0, a, 0, len);
+                return new JavaCopy(DataType.FLOAT, a, null);
+            }
+            double[] a = s.doubles(slot, len);
+            plain.data().asNioDouble().get(0, a, 0, len);
+            return new JavaCopy(DataType.DOUBLE, null, a);
+        }
+
+        static JavaCopy zeros(DataType type, long length, String slot) {
+            int len = (int) length;
+            Scratch s = Scratch.get();
+            if (type == DataType.FLOAT) {
+                float[] a = s.floats(slot, len);
+                java.util.Arrays.fill(a, 0, len, 0f);
+                return new JavaCopy(type, a, null);
+            }
+            double[] a = s.doubles(slot, len);
+            java.util.Arrays.fill(a, 0, len, 0.0);
+            return new JavaCopy(type, null, a);
+        }
+
+        void im2col(int n0, int count, ConvGeometry g, int group, INDArray cols) {
+            if (type == DataType.FLOAT) {
+                Im2ColFloat.im2col(f, n0, count, g, group, cols.data().asNioFloat());
+            } else {
+                Im2ColDouble.im2col(d, n0, count, g, group, cols.data().asNioDouble());
+            }
+        }
+
+        void col2imAdd(INDArray dcols, int n0, int count, ConvGeometry g, int group) {
+            int len = (int) dcols.length();
+            if (type == DataType.FLOAT) {
+                Im2ColFloat.col2imAdd(dcols.data().asNioFloat(), Scratch.get().floats("dcols", len), n0, count, g,
+                        group, f);
+            } else {
+                Im2ColDouble.col2imAdd(dcols.data().asNioDouble(), Scratch.get().doubles("dcols", len), n0, count,
+                        g, group, d);
+            }
+        }
+
+        INDArray toArray(long... shape) {
+            long len = 1;
+            for (long s : shape) {
+                len *= s;
+            }
+            INDArray out = Nd4j.createUninitialized(type, shape, 'c');   // fully overwritten by the put below
+            if (type == DataType.FLOAT) {
+                out.data().asNioFloat().put(0, f, 0, (int) len);
+            } else {
+                out.data().asNioDouble().put(0, d, 0, (int) len);
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.convnb.ops;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Per-thread reusable buffers for the conv ops. Fresh native arrays cost a page fault per 4 KiB
+ * and are freed only by the garbage collector, so patch matrices and Java-side copies are kept and
+ * reused across calls; only arrays that leave an op (outputs, gradients) are allocated per call.
+ */
+final class Scratch {
+    /** Native buffers kept per thread; beyond this many distinct shapes the cache starts over. */
+    private static final int MAX_NATIVE = 12;
+    private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+
+    private final Map<String, INDArray> nativeArrays = new HashMap<>();
+    private final Map<String, float[]> floats = new HashMap<>();
+    private final Map<String, double[]> doubles = new HashMap<>();
+
+    static Scratch get() {
+        return LOCAL.get();
+    }
+
+    /** A reusable (rows, cols) C-ordered matrix; its contents are whatever the last user left. */
+    INDArray matrix(String slot, DataType type, long rows, long cols) {
+        String key = slot + ':' + type + ':' + rows + 'x' + cols;
+        INDArray a = nativeArrays.get(key);
+        if (a == null) {
+            if (nativeArrays.size() >= MAX_NATIVE) {
+                nativeArrays.clear();
+            }
+            // Outside any workspace: the buffer must outlive the caller's workspace scope.
+            MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
+            try {
+                a = Nd4j.create(type, new long[] {rows, cols}, 'c');
+            } finally {
+                outside.close();
+            }
+            nativeArrays.put(key, a);
+        }
+        return a;
+    }
+
+    /** A Java float array of at least {@code length} elements (contents undefined). */
+    float[] floats(String slot, int length) {
+        float[] a = floats.get(slot);
+        if (a == null || a.length < length) {
+            a = new float[length];
+            floats.put(slot, a);
+        }
+        return a;
+    }
+
+    /** A Java double array of at least {@code length} elements (contents undefined). */
+    double[] doubles(String slot, int length) {
+        double[] a = doubles.get(slot);
+        if (a == null || a.length < length) {
+            a = new double[length];
+            doubles.put(slot, a);
+        }
+        return a;
+    }
+}

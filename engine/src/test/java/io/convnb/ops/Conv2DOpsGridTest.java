@@ -1,0 +1,166 @@
+package io.convnb.ops;
+
+import static io.convnb.ops.TestTensors.assertClose;
+import static io.convnb.ops.TestTensors.nd;
+import static io.convnb.ops.TestTensors.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Parameter-grid sweep of Conv2DOps forward and backward against the nested-loop reference. */
+class Conv2DOpsGridTest {
+    private static final int[][] SIZES = {{5, 5}, {6, 4}, {1, 3}, {7, 2}};
+    private static final int[][] KERNELS = {{1, 1}, {3, 3}, {2, 3}, {3, 1}};
+    private static final int[][] STRIDES = {{1, 1}, {2, 1}, {1, 3}, {2, 2}};
+    /** top, bottom, left, right: none, symmetric, and asymmetric explicit pads. */
+    private static final int[][] PADS = {{0, 0, 0, 0}, {1, 1, 1, 1}, {0, 1, 2, 0}, {2, 0, 1, 1}};
+    private static final int[][] DILATIONS = {{1, 1}, {2, 1}, {1, 2}};
+    /** channels, groups, filters: plain, grouped, depthwise (x2 multiplier), wide rows (bulk copies). */
+    private static final int[][] CHANNELS = {{2, 1, 3}, {4, 2, 4}, {3, 3, 6}, {8, 1, 2}};
+
+    private final long savedChunk = ConvGemm.chunkElements;
+
+    @AfterEach
+    void restoreChunkAndImplementation() {
+        ConvGemm.chunkElements = savedChunk;
+        Conv2DOps.useImplementation(ConvImplementation.AUTO);
+    }
+
+    @Test
+    void im2colGemmMatchesNaiveLoopsOverTheGrid() {
+        Conv2DOps.useImplementation(ConvImplementation.IM2COL_GEMM);
+        assertTrue(sweep(false) > 1000);
+    }
+
+    @Test
+    void nd4jBuiltinConvMatchesNaiveLoopsWhereItApplies() {
+        Conv2DOps.useImplementation(ConvImplementation.ND4J_BUILTIN);
+        assertTrue(sweep(true) > 200);
+    }
+
+    @Test
+    void nd4jBuiltinConvHandlesTensorFlowSamePaddingWithTheOddPixelAtTheEnd() {
+        Conv2DOps.useImplementation(ConvImplementation.ND4J_BUILTIN);
+        // 12 -> ceil(12/2) = 6 with a 7x7 kernel: total padding (6-1)*2 + 7 - 12 = 5, split (2, 3).
+        NaiveOps.Geo geo = new NaiveOps.Geo(2, 2, 1, 1, 2, 3, 2, 3, 1);
+        assertTrue(builtinApplies(new int[] {12, 12}, new int[] {7, 7}, new int[] {3, 1, 4}, geo));
+        Conv2DSpec s = Conv2DSpec.of(2, 2, 2, 3, 2, 3);
+        assertEquals(1, BuiltinConv.padMode(new ConvGeometry(2, 12, 12, 3, 6, 6, 4, 7, 7, 2, 2, 1, 1, 2, 2, 1), s));
+        Random rnd = new Random(12);
+        checkCase(rnd, 2, new int[] {12, 12}, new int[] {7, 7}, new int[] {3, 1, 4}, geo, DataType.DOUBLE, false);
+        checkCase(rnd, 2, new int[] {12, 12}, new int[] {7, 7}, new int[] {3, 1, 4}, geo, DataType.FLOAT, true);
+        // The same pads on an 11-wide input give floor((11+5-7)/2)+1 = 5, not ceil(11/2) = 6: not "same", so -1.
+        assertEquals(-1, BuiltinConv.padMode(new ConvGeometry(2, 11, 11, 3, 5, 5, 4, 7, 7, 2, 2, 1, 1, 2, 2, 1),
+                Conv2DSpec.of(2, 2, 2, 3, 2, 3)));
+    }
+
+    /** Runs the grid; with builtinOnly, only the cases libnd4j can express. Returns the cases checked. */
+    private static int sweep(boolean builtinOnly) {
+        Random rnd = new Random(42);
+        int checked = 0, caseNo = 0;
+        for (int[] size : SIZES) {
+            for (int[] k : KERNELS) {
+                for (int[] st : STRIDES) {
+                    for (int[] p : PADS) {
+                        for (int[] d : DILATIONS) {
+                            for (int[] ch : CHANNELS) {
+                                caseNo++;
+                                NaiveOps.Geo geo = new NaiveOps.Geo(st[0], st[1], d[0], d[1], p[0], p[1], p[2], p[3], ch[1]);
+                                if (NaiveOps.positions(size[0], p[0], p[1], k[0], d[0], st[0]) < 1
+                                        || NaiveOps.positions(size[1], p[2], p[3], k[1], d[1], st[1]) < 1) {
+                                    continue;
+                                }
+                                if (builtinOnly && !builtinApplies(size, k, ch, geo)) {
+                                    continue;
+                                }
+                                // Every 5th case passes a non-contiguous view; every 7th runs in FLOAT.
+                                boolean view = caseNo % 5 == 0;
+                                DataType type = caseNo % 7 == 0 ? DataType.FLOAT : DataType.DOUBLE;
+                                checkCase(rnd, 2, size, k, ch, geo, type, view);
+                                checked++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return checked;
+    }
+
+    private static boolean builtinApplies(int[] size, int[] k, int[] ch, NaiveOps.Geo geo) {
+        Conv2DSpec s = new Conv2DSpec(geo.sh(), geo.sw(), geo.dh(), geo.dw(), geo.pt(), geo.pb(), geo.pl(), geo.pr(),
+                ch[1]);
+        ConvGeometry g = new ConvGeometry(2, size[0], size[1], ch[0], (int) s.outHeight(size[0], k[0]),
+                (int) s.outWidth(size[1], k[1]), ch[2], k[0], k[1], geo.sh(), geo.sw(), geo.dh(), geo.dw(), geo.pt(),
+                geo.pl(), ch[1]);
+        return BuiltinConv.padMode(g, s) >= 0;
+    }
+
+    @Test
+    void chunkedBatchesGiveTheSameResultAsOneChunk() {
+        Conv2DOps.useImplementation(ConvImplementation.IM2COL_GEMM);
+        // A patch-matrix budget of one image's rows forces one GEMM per image and beta=1 accumulation.
+        ConvGemm.chunkElements = 1;
+        Random rnd = new Random(7);
+        checkCase(rnd, 5, new int[] {6, 5}, new int[] {3, 3}, new int[] {4, 1, 3},
+                new NaiveOps.Geo(2, 1, 1, 1, 1, 0, 1, 2, 1), DataType.DOUBLE, false);
+        checkCase(rnd, 3, new int[] {5, 5}, new int[] {2, 2}, new int[] {4, 2, 6},
+                new NaiveOps.Geo(1, 1, 1, 2, 0, 1, 1, 0, 2), DataType.DOUBLE, true);
+        ConvGemm.chunkElements = 2L * 5 * 4 * 9 * 4;   // two of the first case's images per chunk, 5 = 2+2+1
+        checkCase(rnd, 5, new int[] {6, 5}, new int[] {3, 3}, new int[] {4, 1, 3},
+                new NaiveOps.Geo(1, 1, 1, 1, 1, 1, 1, 1, 1), DataType.FLOAT, false);
+    }
+
+    @Test
+    void backwardLeavesOutWhatIsNotRequested() {
+        Random rnd = new Random(3);
+        NaiveOps.T x = random(rnd, 1, 4, 4, 2), k = random(rnd, 3, 3, 2, 2);
+        INDArray dy = nd(random(rnd, 1, 2, 2, 2), DataType.DOUBLE);
+        ConvGradients g = Conv2DOps.backward(nd(x, DataType.DOUBLE), nd(k, DataType.DOUBLE), dy, Conv2DSpec.unit(),
+                false, false);
+        assertNull(g.input());
+        assertNull(g.bias());
+        assertEquals(4, g.kernel().rank());
+    }
+
+    private static void checkCase(Random rnd, int n, int[] size, int[] k, int[] ch, NaiveOps.Geo geo, DataType type,
+                                  boolean view) {
+        int c = ch[0], groups = ch[1], f = ch[2];
+        NaiveOps.T x = random(rnd, n, size[0], size[1], c);
+        NaiveOps.T kernel = random(rnd, k[0], k[1], c / groups, f);
+        double[] bias = random(rnd, f).v();
+        Conv2DSpec spec = new Conv2DSpec(geo.sh(), geo.sw(), geo.dh(), geo.dw(), geo.pt(), geo.pb(), geo.pl(), geo.pr(),
+                groups);
+        String what = "x " + java.util.Arrays.toString(x.shape()) + " kernel " + java.util.Arrays.toString(kernel.shape())
+                + " " + spec + " " + type + (view ? " view" : "");
+        double tol = type == DataType.DOUBLE ? 1e-10 : 2e-5;
+
+        INDArray xNd = view ? nhwcView(x, type) : nd(x, type);
+        NaiveOps.T y = NaiveOps.conv(x, kernel, bias, geo);
+        assertClose(what + " forward", y, Conv2DOps.forward(xNd, nd(kernel, type), nd(bias, type), spec), tol);
+
+        NaiveOps.T dy = random(rnd, y.shape());
+        NaiveOps.T[] expected = NaiveOps.convBackward(x, kernel, dy, geo);
+        ConvGradients got = Conv2DOps.backward(xNd, nd(kernel, type), nd(dy, type), spec, true, true);
+        assertClose(what + " dx", expected[0], got.input(), tol);
+        assertClose(what + " dkernel", expected[1], got.kernel(), tol);
+        assertClose(what + " dbias", expected[2], got.bias(), tol);
+    }
+
+    /** The same values as an NHWC view of an NCHW array: non-contiguous strides. */
+    static INDArray nhwcView(NaiveOps.T x, DataType type) {
+        int[] s = x.shape();
+        INDArray nchw = nd(x, type).permute(0, 3, 1, 2).dup('c');
+        INDArray v = nchw.permute(0, 2, 3, 1);
+        assertTrue(v.isView() || v.ordering() != 'c' || v.stride(3) != 1, "expected a non-contiguous view");
+        assertEquals(s[3], v.size(3));
+        return v;
+    }
+}

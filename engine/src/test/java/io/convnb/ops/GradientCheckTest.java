@@ -1,0 +1,94 @@
+package io.convnb.ops;
+
+import static io.convnb.ops.TestTensors.nd;
+import static io.convnb.ops.TestTensors.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Central-difference gradient checks in DOUBLE: for the loss L = sum(op(v) * R) with a fixed random
+ * R, every element of every analytic gradient must match (L(v + h) - L(v - h)) / 2h.
+ */
+class GradientCheckTest {
+    private static final double H = 1e-5;
+    private static final double TOL = 1e-7;
+
+    @Test
+    void convolutionGradientsMatchCentralDifferences() {
+        Random rnd = new Random(1);
+        Conv2DSpec[] specs = {Conv2DSpec.unit(), Conv2DSpec.of(2, 1, 0, 1, 2, 0),
+            new Conv2DSpec(1, 2, 2, 1, 1, 1, 0, 2, 1), new Conv2DSpec(2, 2, 1, 1, 1, 1, 1, 1, 2),
+            new Conv2DSpec(1, 1, 1, 1, 1, 1, 1, 1, 4)};
+        for (Conv2DSpec s : specs) {
+            INDArray x = nd(random(rnd, 2, 6, 5, 4), DataType.DOUBLE);
+            INDArray k = nd(random(rnd, 3, 2, 4 / s.groups(), 4), DataType.DOUBLE);
+            INDArray b = nd(random(rnd, 4).v(), DataType.DOUBLE);
+            INDArray y = Conv2DOps.forward(x, k, b, s);
+            INDArray r = nd(random(rnd, toInt(y.shape())), DataType.DOUBLE);
+            ConvGradients g = Conv2DOps.backward(x, k, r, s, true, true);
+            check(s + " dx", x, v -> Conv2DOps.forward(v, k, b, s), r, g.input());
+            check(s + " dkernel", k, v -> Conv2DOps.forward(x, v, b, s), r, g.kernel());
+            check(s + " dbias", b, v -> Conv2DOps.forward(x, k, v, s), r, g.bias());
+        }
+    }
+
+    @Test
+    void transposedConvolutionGradientsMatchCentralDifferences() {
+        Random rnd = new Random(2);
+        Conv2DSpec s = new Conv2DSpec(2, 1, 1, 2, 1, 0, 0, 1, 1);
+        INDArray x = nd(random(rnd, 2, 3, 4, 3), DataType.DOUBLE);
+        INDArray k = nd(random(rnd, 3, 2, 2, 3), DataType.DOUBLE);
+        INDArray b = nd(random(rnd, 2).v(), DataType.DOUBLE);
+        INDArray r = nd(random(rnd, 2, 6, 5, 2), DataType.DOUBLE);
+        ConvGradients g = Conv2DOps.transposeBackward(x, k, r, s, true, true);
+        check("transpose dx", x, v -> Conv2DOps.transposeForward(v, k, b, s, 6, 5), r, g.input());
+        check("transpose dkernel", k, v -> Conv2DOps.transposeForward(x, v, b, s, 6, 5), r, g.kernel());
+        check("transpose dbias", b, v -> Conv2DOps.transposeForward(x, k, v, s, 6, 5), r, g.bias());
+    }
+
+    @Test
+    void poolingGradientsMatchCentralDifferences() {
+        Random rnd = new Random(3);
+        Conv2DSpec s = Conv2DSpec.of(2, 1, 1, 0, 0, 1);
+        // Seeded random values: no two cells of a window lie within 2h, so a nudge never changes the winner.
+        INDArray x = nd(random(rnd, 2, 5, 4, 3), DataType.DOUBLE);
+        PoolResult max = Pool2DOps.maxForward(x, 2, 2, s);
+        INDArray r = nd(random(rnd, toInt(max.output().shape())), DataType.DOUBLE);
+        check("max pool", x, v -> Pool2DOps.maxForward(v, 2, 2, s).output(), r, Pool2DOps.maxBackward(max, r));
+        INDArray avgR = nd(random(rnd, toInt(Pool2DOps.avgForward(x, 3, 2, s).shape())), DataType.DOUBLE);
+        check("avg pool", x, v -> Pool2DOps.avgForward(v, 3, 2, s), avgR,
+                Pool2DOps.avgBackward(avgR, x.shape(), 3, 2, s));
+        INDArray gr = nd(random(rnd, 2, 3), DataType.DOUBLE);
+        check("global avg", x, Pool2DOps::globalAvg, gr, Pool2DOps.globalAvgBackward(gr, x.shape()));
+        check("global max", x, Pool2DOps::globalMax, gr, Pool2DOps.globalMaxBackward(x, gr));
+    }
+
+    private static void check(String what, INDArray v, Function<INDArray, INDArray> op, INDArray r, INDArray analytic) {
+        INDArray flat = v.dup('c');
+        double[] grad = analytic.dup('c').data().asDouble();
+        assertEquals(flat.length(), grad.length, what + ": gradient length");
+        for (int i = 0; i < grad.length; i++) {
+            INDArray plus = flat.dup('c'), minus = flat.dup('c');
+            plus.data().put(i, plus.data().getDouble(i) + H);
+            minus.data().put(i, minus.data().getDouble(i) - H);
+            double lp = op.apply(plus).mul(r).sumNumber().doubleValue();
+            double lm = op.apply(minus).mul(r).sumNumber().doubleValue();
+            double numeric = (lp - lm) / (2 * H);
+            assertEquals(numeric, grad[i], TOL * (1 + Math.abs(numeric)), what + " element " + i);
+        }
+    }
+
+    private static int[] toInt(long[] shape) {
+        int[] s = new int[shape.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (int) shape[i];
+        }
+        return s;
+    }
+}

@@ -1,0 +1,116 @@
+package io.convnb.ops;
+
+import static io.convnb.ops.TestTensors.assertClose;
+import static io.convnb.ops.TestTensors.nd;
+import static io.convnb.ops.TestTensors.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Pooling against the naive loops, plus hand-worked padded and tie cases. */
+class Pool2DOpsTest {
+    private static final int[][] SIZES = {{5, 5}, {4, 7}, {1, 3}};
+    private static final int[][] WINDOWS = {{2, 2}, {3, 3}, {1, 2}, {3, 1}};
+    private static final int[][] STRIDES = {{1, 1}, {2, 2}, {3, 1}};
+    private static final int[][] PADS = {{0, 0, 0, 0}, {1, 1, 1, 1}, {0, 1, 0, 1}, {1, 0, 0, 0}};
+
+    @Test
+    void maxAndAveragePoolingMatchNaiveLoopsOverTheGrid() {
+        Random rnd = new Random(8);
+        int checked = 0;
+        for (int[] size : SIZES) {
+            for (int[] win : WINDOWS) {
+                for (int[] st : STRIDES) {
+                    for (int[] p : PADS) {
+                        if (p[0] >= win[0] || p[1] >= win[0] || p[2] >= win[1] || p[3] >= win[1]
+                                || NaiveOps.positions(size[0], p[0], p[1], win[0], 1, st[0]) < 1
+                                || NaiveOps.positions(size[1], p[2], p[3], win[1], 1, st[1]) < 1) {
+                            continue;
+                        }
+                        NaiveOps.Geo geo = new NaiveOps.Geo(st[0], st[1], 1, 1, p[0], p[1], p[2], p[3], 1);
+                        Conv2DSpec s = Conv2DSpec.of(st[0], st[1], p[0], p[1], p[2], p[3]);
+                        DataType type = checked % 3 == 2 ? DataType.FLOAT : DataType.DOUBLE;
+                        double tol = type == DataType.DOUBLE ? 1e-12 : 1e-6;
+                        String what = java.util.Arrays.toString(size) + " pool " + win[0] + "x" + win[1] + " " + s;
+                        NaiveOps.T x = random(rnd, 2, size[0], size[1], 3);
+                        NaiveOps.T dy = random(rnd, NaiveOps.maxPool(x, win[0], win[1], geo, null)[0].shape());
+                        INDArray xNd = checked % 4 == 1 ? Conv2DOpsGridTest.nhwcView(x, type) : nd(x, type);
+
+                        NaiveOps.T[] max = NaiveOps.maxPool(x, win[0], win[1], geo, dy);
+                        PoolResult r = Pool2DOps.maxForward(xNd, win[0], win[1], s);
+                        assertClose(what + " max", max[0], r.output(), tol);
+                        assertClose(what + " max dx", max[1], Pool2DOps.maxBackward(r, nd(dy, type)), tol);
+
+                        NaiveOps.T[] avg = NaiveOps.avgPool(x, win[0], win[1], geo, dy);
+                        assertClose(what + " avg", avg[0], Pool2DOps.avgForward(xNd, win[0], win[1], s), tol);
+                        assertClose(what + " avg dx", avg[1],
+                                Pool2DOps.avgBackward(nd(dy, type), xNd.shape(), win[0], win[1], s), tol);
+                        assertEquals(type, r.output().dataType());
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertEquals(true, checked > 60, "covered " + checked);
+    }
+
+    @Test
+    void paddedAverageDividesByValidCellsOnly() {
+        // [[1, 2], [3, 4]], 2x2 window, stride 1, Keras "same" pads (0, 1, 0, 1):
+        // (0,0): (1+2+3+4)/4 = 2.5; (0,1): (2+4)/2 = 3; (1,0): (3+4)/2 = 3.5; (1,1): 4/1 = 4.
+        // Counting the padding as cells would give 2.5, 1.5, 1.75, 1.
+        INDArray x = Nd4j.create(new double[] {1, 2, 3, 4}, new long[] {1, 2, 2, 1}, 'c');
+        Conv2DSpec same = Conv2DSpec.of(1, 1, 0, 1, 0, 1);
+        INDArray y = Pool2DOps.avgForward(x, 2, 2, same);
+        assertArrayEquals(new double[] {2.5, 3, 3.5, 4}, y.data().asDouble(), 0.0);
+        // Backward of dy = 1: cell (0,0) is in one window of 4 -> 1/4; (0,1) in windows of 4 and 2 -> 3/4;
+        // (1,0) likewise 3/4; (1,1) in windows of 4, 2, 2, 1 -> 1/4 + 1/2 + 1/2 + 1 = 2.25.
+        INDArray dx = Pool2DOps.avgBackward(Nd4j.ones(DataType.DOUBLE, 1, 2, 2, 1), x.shape(), 2, 2, same);
+        assertArrayEquals(new double[] {0.25, 0.75, 0.75, 2.25}, dx.data().asDouble(), 0.0);
+    }
+
+    @Test
+    void paddedCellsNeverWinAMaxWindow() {
+        // All values negative: a zero from the padding would win if padding took part.
+        INDArray x = Nd4j.create(new double[] {-1, -2, -3, -4}, new long[] {1, 2, 2, 1}, 'c');
+        PoolResult r = Pool2DOps.maxForward(x, 2, 2, Conv2DSpec.of(1, 1, 0, 1, 0, 1));
+        assertArrayEquals(new double[] {-1, -2, -3, -4}, r.output().data().asDouble(), 0.0);
+    }
+
+    @Test
+    void maxTiesSendTheGradientToTheFirstCellInRowMajorOrder() {
+        // One 2x2 window of equal values: the top-left cell wins and takes the whole gradient.
+        INDArray x = Nd4j.create(new double[] {5, 5, 5, 5}, new long[] {1, 2, 2, 1}, 'c');
+        PoolResult r = Pool2DOps.maxForward(x, 2, 2, Conv2DSpec.of(2, 2, 0, 0, 0, 0));
+        INDArray dx = Pool2DOps.maxBackward(r, Nd4j.create(new double[] {3}, new long[] {1, 1, 1, 1}, 'c'));
+        assertArrayEquals(new double[] {3, 0, 0, 0}, dx.data().asDouble(), 0.0);
+        // Tie between the 2nd and 4th cells of the window, above a smaller first cell: the 2nd wins.
+        INDArray y = Nd4j.create(new double[] {1, 7, 2, 7}, new long[] {1, 2, 2, 1}, 'c');
+        PoolResult ry = Pool2DOps.maxForward(y, 2, 2, Conv2DSpec.of(2, 2, 0, 0, 0, 0));
+        assertArrayEquals(new double[] {0, 1, 0, 0},
+                Pool2DOps.maxBackward(ry, Nd4j.ones(DataType.DOUBLE, 1, 1, 1, 1)).data().asDouble(), 0.0);
+        // Global max ties: likewise the first cell.
+        INDArray g = Pool2DOps.globalMaxBackward(x, Nd4j.ones(DataType.DOUBLE, 1, 1));
+        assertArrayEquals(new double[] {1, 0, 0, 0}, g.data().asDouble(), 0.0);
+    }
+
+    @Test
+    void globalPoolingReducesHeightAndWidth() {
+        // Two channels interleaved (NHWC): channel 0 = 1, 2, 3, 4 and channel 1 = 10, -20, 30, 0.
+        INDArray x = Nd4j.create(new double[] {1, 10, 2, -20, 3, 30, 4, 0}, new long[] {1, 2, 2, 2}, 'c');
+        assertArrayEquals(new double[] {2.5, 5}, Pool2DOps.globalAvg(x).data().asDouble(), 0.0);
+        assertArrayEquals(new long[] {1, 2}, Pool2DOps.globalAvg(x).shape());
+        assertArrayEquals(new double[] {4, 30}, Pool2DOps.globalMax(x).data().asDouble(), 0.0);
+        INDArray dy = Nd4j.create(new double[] {4, 8}, new long[] {1, 2}, 'c');
+        assertArrayEquals(new double[] {1, 2, 1, 2, 1, 2, 1, 2},
+                Pool2DOps.globalAvgBackward(dy, x.shape()).data().asDouble(), 0.0);
+        assertArrayEquals(new double[] {0, 0, 0, 0, 0, 8, 4, 0},
+                Pool2DOps.globalMaxBackward(x, dy).data().asDouble(), 0.0);
+    }
+}

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Installs the Jupyter kernelspec "convnb" (Java (convnb): the self-contained convnb Java kernel)
+# and, given IJava's jar, "convnb-ijava" (Java (IJava 1.3.0 + convnb)).
+#
+# Usage: scripts/install-kernel.sh [--user | --prefix DIR | --sys-prefix] [--ijava PATH/ijava-1.3.0.jar]
+#                                  [--kernel-dir DIR] [--no-copy] [--name NAME]
+#
+#   --user          kernelspecs in the user's Jupyter data dir, kernel files in ~/.convnb/kernel (default)
+#   --prefix DIR    kernelspecs in DIR/share/jupyter/kernels, kernel files in DIR/share/convnb/kernel
+#   --sys-prefix    kernelspecs in /usr/share/jupyter/kernels (Debian's Jupyter), kernel files in
+#                   /usr/share/convnb/kernel (needs root)
+#   --ijava PATH    also install the IJava kernelspec, loading convnb into IJava 1.3.0
+#   --kernel-dir D  the built kernel (default: kernel-ext/target/convnb-kernel, made by `mvn package`)
+#   --no-copy       point the kernelspec at --kernel-dir itself instead of copying it (for tests and
+#                   development; `mvn clean` then breaks the kernelspec)
+#   --name NAME     kernelspec name (default convnb; the IJava one is NAME-ijava)
+#   --no-cds        skip the class-data-sharing archive (see below)
+#
+# Start-up speed: the installer runs the kernel once in warm-up mode (typical first cells, no
+# Jupyter) with -XX:ArchiveClassesAtExit, and the kernelspec loads the resulting archive
+# (convnb.jsa next to lib/) with -XX:SharedArchiveFile: javac's and the kernel's classes then come
+# pre-parsed, which cuts kernel start + first cell by about a third. A stale archive (rebuilt
+# jars, another JDK) is ignored by the JVM with a warning, never fatal; rerun the installer.
+#
+# Memory flags (sized for a 24 GiB machine, see docs): the JVM heap holds Java objects (Tablesaw
+# tables, images, small arrays' wrappers) and gets 4 GiB; ND4J tensors live off-heap and are capped
+# by JavaCPP at 8 GiB (maxbytes), and the whole process at 14 GiB resident (maxphysicalbytes = heap +
+# off-heap + ~2 GiB for the JVM, JIT and native libraries). Past the caps JavaCPP first runs the GC
+# to free dead tensors and then throws OutOfMemoryError in the cell, instead of the OS killing the
+# kernel; the remaining ~10 GiB stay for the OS, Jupyter, the browser and another kernel.
+set -euo pipefail
+
+JVM_FLAGS=(-Xmx4g -XX:+UseG1GC
+           -Dorg.bytedeco.javacpp.maxbytes=8g
+           -Dorg.bytedeco.javacpp.maxphysicalbytes=14g
+           -Djava.awt.headless=true)
+
+die() { echo "install-kernel.sh: $*" >&2; exit 1; }
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+kernel_dir="$repo_root/kernel-ext/target/convnb-kernel"
+scope=(--user)
+dest="$HOME/.convnb/kernel"
+ijava=""
+copy=1
+name="convnb"
+cds=1
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --user) scope=(--user); dest="$HOME/.convnb/kernel"; shift ;;
+    --prefix) [[ $# -ge 2 ]] || die "--prefix needs a directory"
+              mkdir -p "$2"; prefix="$(cd "$2" && pwd)"
+              scope=(--prefix "$prefix"); dest="$prefix/share/convnb/kernel"; shift 2 ;;
+    --sys-prefix) sys="$(/usr/bin/python3 -c 'import sys; print(sys.prefix)')"
+                  scope=(--sys-prefix); dest="$sys/share/convnb/kernel"; shift ;;
+    --ijava) [[ $# -ge 2 ]] || die "--ijava needs the path of ijava-1.3.0.jar"; ijava="$2"; shift 2 ;;
+    --kernel-dir) [[ $# -ge 2 ]] || die "--kernel-dir needs a directory"; kernel_dir="$2"; shift 2 ;;
+    --no-copy) copy=0; shift ;;
+    --name) [[ $# -ge 2 ]] || die "--name needs a name"; name="$2"; shift 2 ;;
+    --no-cds) cds=0; shift ;;
+    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+    *) die "unknown option '$1'; see --help" ;;
+  esac
+done
+
+[[ -x /usr/bin/jupyter ]] || die "/usr/bin/jupyter not found; install Debian's Jupyter: sudo apt-get install -y jupyter-core jupyter-client python3-jupyter-client"
+built="$(cd "$kernel_dir" 2>/dev/null && pwd)" \
+  || die "no built kernel at '$kernel_dir'; build it first: mvn -B -DskipTests package"
+kernel_dir="$built"
+ls "$kernel_dir"/lib/convnb-kernel-ext-*.jar >/dev/null 2>&1 \
+  || die "'$kernel_dir/lib' has no convnb-kernel-ext jar; build it first: mvn -B -DskipTests package"
+
+if [[ $copy -eq 1 ]]; then
+  # Copy next to, then swap, so a failed copy never leaves a half-installed kernel.
+  mkdir -p "$(dirname "$dest")"
+  rm -rf "$dest.new"
+  cp -r "$kernel_dir" "$dest.new"
+  rm -rf "$dest.new/convnb.jsa" "$dest.new/warm-up.log" "$dest.new/ijava"   # made per install, below
+  rm -rf "$dest"
+  mv "$dest.new" "$dest"
+else
+  dest="$kernel_dir"
+fi
+lib="$dest/lib"
+
+kernel_flags=("${JVM_FLAGS[@]}")
+if [[ $cds -eq 1 ]]; then
+  archive="$dest/convnb.jsa"
+  rm -f "$archive"
+  if java "${JVM_FLAGS[@]}" -XX:ArchiveClassesAtExit="$archive" -cp "$lib/*" io.convnb.kernel.ConvnbKernel --warm-up \
+       >"$dest/warm-up.log" 2>&1 && [[ -s "$archive" ]]; then
+    kernel_flags+=(-XX:SharedArchiveFile="$archive")
+  else
+    echo "install-kernel.sh: warning: no class-data-sharing archive (see $dest/warm-up.log); the kernel starts without it" >&2
+  fi
+fi
+
+json_string() { /usr/bin/python3 -c 'import json, sys; print(json.dumps(sys.argv[1]))' "$1"; }
+json_array() {
+  local out="" a
+  for a in "$@"; do out+="${out:+, }$(json_string "$a")"; done
+  printf '[%s]' "$out"
+}
+
+# jupyter kernelspec install is chatty on stderr: show its output only when it fails.
+install_spec() {
+  local out
+  out="$(/usr/bin/jupyter kernelspec install "$1" --name "$2" --replace "${scope[@]}" 2>&1)" \
+    || die "jupyter kernelspec install of '$2' failed: $out"
+}
+
+spec_root="$(mktemp -d)"
+trap 'rm -rf "$spec_root"' EXIT
+
+mkdir -p "$spec_root/$name"
+cat > "$spec_root/$name/kernel.json" <<EOF
+{
+  "argv": $(json_array java "${kernel_flags[@]}" -cp "$lib/*" io.convnb.kernel.ConvnbKernel "{connection_file}"),
+  "display_name": "Java (convnb)",
+  "language": "java",
+  "interrupt_mode": "message",
+  "metadata": {"debugger": false}
+}
+EOF
+install_spec "$spec_root/$name" "$name"
+echo "installed kernelspec '$name' (Java (convnb)) using $lib"
+
+if [[ -n "$ijava" ]]; then
+  [[ -f "$ijava" ]] || die "--ijava '$ijava' is not a file; pass the path of ijava-1.3.0.jar from IJava's release zip"
+  ijava_jar="$(cd "$(dirname "$ijava")" && pwd)/$(basename "$ijava")"
+  if [[ $copy -eq 1 ]]; then
+    mkdir -p "$dest/ijava"
+    cp "$ijava_jar" "$dest/ijava/"
+    ijava_jar="$dest/ijava/$(basename "$ijava_jar")"
+  fi
+  # IJava already bundles basekernel and its ZeroMQ transport: leave them out of IJAVA_CLASSPATH.
+  cp_entries=()
+  for jar in "$lib"/*.jar; do
+    case "$(basename "$jar")" in
+      jupyter-jvm-basekernel-*|jeromq-*|jnacl-*) ;;
+      *) cp_entries+=("$jar") ;;
+    esac
+  done
+  ijava_cp="$(IFS=:; echo "${cp_entries[*]}")"
+  mkdir -p "$spec_root/$name-ijava"
+  cat > "$spec_root/$name-ijava/kernel.json" <<EOF
+{
+  "argv": $(json_array java -jar "$ijava_jar" "{connection_file}"),
+  "display_name": "Java (IJava 1.3.0 + convnb)",
+  "language": "java",
+  "interrupt_mode": "message",
+  "env": {
+    "IJAVA_CLASSPATH": $(json_string "$ijava_cp"),
+    "IJAVA_STARTUP_SCRIPTS_PATH": $(json_string "$dest/convnb-startup.jshell"),
+    "JAVA_TOOL_OPTIONS": $(json_string "${JVM_FLAGS[*]}")
+  }
+}
+EOF
+  install_spec "$spec_root/$name-ijava" "$name-ijava"
+  echo "installed kernelspec '$name-ijava' (Java (IJava 1.3.0 + convnb)) using $ijava_jar"
+fi
