@@ -128,7 +128,8 @@ public final class ArgSchema {
                     + (positionals.size() == 1 ? "" : "s") + " (" + String.join(", ", positionals) + ")";
         }
         if (accepted.isEmpty()) {
-            accepted = "no arguments but --help";
+            return new MagicArgumentException(magic + " takes no arguments but --help, received '" + name + "'. Write just "
+                    + magic + ".");
         }
         return new MagicArgumentException(magic + ": Unknown argument '" + name + "'."
                 + (closest == null ? "" : " Did you mean '" + closest + "'?") + " Accepted: " + accepted + ".");

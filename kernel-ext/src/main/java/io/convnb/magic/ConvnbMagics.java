@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Registers convnb's magics with a kernel: {@code %convmath}, {@code %%convmath}, {@code %%conv},
- * {@code %dataset}, {@code %environment} and {@code %display}.
+ * {@code %dataset}, {@code %environment}, {@code %display} and {@code %convnb_version}.
  *
  * <p>Each magic is a pure function from its arguments (and cell body) to a {@link DisplayData}. IJava
  * does not display what a magic returns, so each registered function calls
@@ -19,7 +19,8 @@ import java.util.List;
  */
 public final class ConvnbMagics {
     /** The line magics, by name. */
-    public static final List<String> LINE_MAGICS = List.of("convmath", "dataset", "environment", "display");
+    public static final List<String> LINE_MAGICS = List.of("convmath", "dataset", "environment", "display",
+            "convnb_version");
     /** The cell magics, by name. */
     public static final List<String> CELL_MAGICS = List.of("convmath", "conv");
 
@@ -45,6 +46,7 @@ public final class ConvnbMagics {
         magics.registerLineMagic("dataset", args -> show(kernel, DatasetMagic.line(args)));
         magics.registerLineMagic("environment", args -> show(kernel, EnvironmentMagic.line(args, kernel)));
         magics.registerLineMagic("display", args -> show(kernel, DisplayMagic.line(args)));
+        magics.registerLineMagic("convnb_version", args -> show(kernel, EnvironmentMagic.version(args)));
     }
 
     private static Object show(BaseKernel kernel, DisplayData data) {

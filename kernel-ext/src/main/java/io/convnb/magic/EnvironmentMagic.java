@@ -43,7 +43,27 @@ public final class EnvironmentMagic {
             Paste it next to your results.
             """.formatted(String.join(", ", VARIABLES));
 
+    /** {@code %convnb_version}: no arguments but {@code --help}. */
+    public static final ArgSchema VERSION_SCHEMA = ArgSchema.of("%convnb_version");
+
+    /** The {@code --help} text of {@code %convnb_version}. */
+    public static final String VERSION_USAGE = """
+            %convnb_version
+
+            The version of convnb loaded in this kernel (%environment shows it with everything else).
+            """;
+
     private EnvironmentMagic() {
+    }
+
+    /** Runs {@code %convnb_version}: one line, {@code convnb 0.1.0}. */
+    public static DisplayData version(List<String> args) {
+        ParsedArgs a = VERSION_SCHEMA.parse(args);
+        if (a.help()) {
+            return MagicOutput.help(VERSION_USAGE);
+        }
+        String v = "convnb " + convnbVersion();
+        return MagicOutput.of(v, "<code>" + MagicOutput.escape(v) + "</code>");
     }
 
     /**

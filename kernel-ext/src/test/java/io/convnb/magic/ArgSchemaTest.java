@@ -48,7 +48,7 @@ class ArgSchemaTest {
         assertEquals(0, ArgSchema.editDistance("same", "same"));
         assertEquals("%m: Unknown argument 'foo'. Accepted: input, stride, padding, transposed, and 1 word (name).",
                 assertThrows(MagicArgumentException.class, () -> SCHEMA.parse(List.of("a", "foo"))).getMessage());
-        assertEquals("%m: Unknown argument 'x'. Accepted: no arguments but --help.",
+        assertEquals("%m takes no arguments but --help, received 'x'. Write just %m.",
                 assertThrows(MagicArgumentException.class, () -> ArgSchema.of("%m").parse(List.of("x"))).getMessage());
     }
 

@@ -74,7 +74,8 @@ class ConvnbMagicsTest {
             kernel.getMagics().applyCellMagic(name, List.of("--help"), "");
         }
         assertEquals(ConvnbMagics.LINE_MAGICS.size() + ConvnbMagics.CELL_MAGICS.size(), kernel.displayed.size());
-        List<String> starts = List.of("%convmath ", "%dataset ", "%environment\n", "%display ", "%%convmath ", "%%conv ");
+        List<String> starts = List.of("%convmath ", "%dataset ", "%environment\n", "%display ", "%convnb_version\n",
+                "%%convmath ", "%%conv ");
         for (int i = 0; i < starts.size(); i++) {
             DisplayData d = kernel.displayed.get(i);
             String help = Gallery.text(d);

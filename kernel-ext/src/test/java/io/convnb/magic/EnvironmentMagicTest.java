@@ -48,8 +48,16 @@ class EnvironmentMagicTest {
     }
 
     @Test
+    void version() {
+        // the version Maven filtered into the kernel's resource file is the project version of the pom
+        assertEquals("convnb 0.1.0", Gallery.text(EnvironmentMagic.version(List.of())));
+        assertEquals("%convnb_version takes no arguments but --help, received 'extra'. Write just %convnb_version.",
+                assertThrows(MagicArgumentException.class, () -> EnvironmentMagic.version(List.of("extra"))).getMessage());
+    }
+
+    @Test
     void noArguments() {
-        assertEquals("%environment: Unknown argument 'all'. Accepted: no arguments but --help.",
+        assertEquals("%environment takes no arguments but --help, received 'all'. Write just %environment.",
                 assertThrows(MagicArgumentException.class, () -> EnvironmentMagic.line(List.of("all"), null)).getMessage());
         assertEquals(EnvironmentMagic.USAGE, Gallery.text(EnvironmentMagic.line(List.of("--help"), null)));
     }
