@@ -189,12 +189,14 @@ final class WindowDiagram {
     private int gridY;
     private int smallX;
 
-    /** Where large-grid cell {@code (r, c)} (in input coordinates; padding negative) is drawn. */
+    // Layout of the last render(); largeCell and smallCell read it.
+
+    /** Where large-grid cell {@code (r, c)} (in input coordinates; padding negative) was drawn by {@link #render}. */
     Rectangle largeCell(long r, long c) {
         return new Rectangle(gridX + (int) (c - cols.shownLo) * cell, gridY + (int) (r - rows.shownLo) * cell, cell, cell);
     }
 
-    /** Where small-grid cell {@code (r, c)} is drawn. */
+    /** Where small-grid cell {@code (r, c)} was drawn by {@link #render}. */
     Rectangle smallCell(long r, long c) {
         return new Rectangle(smallX + (int) (c - cols.smallLo) * cell, gridY + (int) (r - rows.smallLo) * cell, cell, cell);
     }
@@ -202,7 +204,7 @@ final class WindowDiagram {
     /** Renders the picture; {@code title} goes on top. */
     BufferedImage render(String title) {
         int across = cols.shownCount() + cols.smallCount();
-        cell = (int) Math.max(8, Math.min(26, 720 / (across + 6)));
+        cell = Math.max(8, Math.min(26, 720 / (across + 6)));
         // Small cells get an index on every fifth row and column only, so the numbers never overlap.
         int every = cell >= 14 ? 1 : 5;
         Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
@@ -219,12 +221,17 @@ final class WindowDiagram {
         int smallW = cols.smallCount() * cell;
         int gridsH = Math.max(rows.shownCount(), rows.smallCount()) * cell;
         int noteW = 0;
-        java.awt.FontMetrics metrics = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics().getFontMetrics(font);
-        for (String line : noteLines) {
-            noteW = Math.max(noteW, metrics.stringWidth(line));
-        }
-        for (String line : titleLines) {
-            noteW = Math.max(noteW, metrics.stringWidth(line));
+        Graphics2D probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        try {
+            FontMetrics metrics = probe.getFontMetrics(font);
+            for (String line : noteLines) {
+                noteW = Math.max(noteW, metrics.stringWidth(line));
+            }
+            for (String line : titleLines) {
+                noteW = Math.max(noteW, metrics.stringWidth(line));
+            }
+        } finally {
+            probe.dispose();
         }
         int width = Math.max(Math.max(smallX + smallW, margin + noteW) + margin, 620);
         int height = gridY + gridsH + 24 + 26 + 18 * noteLines.length + margin;
