@@ -201,6 +201,10 @@ public final class ConvMath {
                 }
             } catch (IllegalArgumentException e) {
                 throw MagicOutput.rethrow(e);
+            } catch (ArithmeticException e) {
+                throw new MagicArgumentException(MAGIC + ": the parameter count or multiply-adds of channels=" + c
+                        + " filters=" + f + " with kernel " + kh + "x" + kw + " exceed a 64-bit count ("
+                        + Long.MAX_VALUE + "). Use realistic sizes, e.g. channels=3 filters=64.", e);
             }
             if (channels == null) {
                 pf += "   [channels=1 assumed]";

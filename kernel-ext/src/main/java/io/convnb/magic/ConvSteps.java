@@ -24,6 +24,8 @@ public final class ConvSteps {
 
     /** Largest input drawn, per axis: this magic is for worked examples. */
     public static final int MAX_INPUT = 32;
+    /** Largest padded input per axis (and largest stride and dilation) drawn. */
+    public static final int MAX_PADDED = 64;
     /** Output cells shown step by step; the rest are counted. */
     public static final int MAX_STEPS = 36;
 
@@ -111,6 +113,18 @@ public final class ConvSteps {
                             stride[0], stride[1], dilation[0], dilation[1], padding.rule());
         } catch (IllegalArgumentException e) {
             throw MagicOutput.rethrow(e);
+        }
+        long paddedH = g.height().paddedInput(), paddedW = g.width().paddedInput();
+        if (paddedH > MAX_PADDED || paddedW > MAX_PADDED) {
+            throw new MagicArgumentException(MAGIC + ": the padded input would be " + paddedH + "x" + paddedW + " (padding"
+                    + " top " + g.padTop() + ", bottom " + g.padBottom() + ", left " + g.padLeft() + ", right "
+                    + g.padRight() + "), larger than the " + MAX_PADDED + "x" + MAX_PADDED + " this worked-example view"
+                    + " draws. Use less padding, a smaller kernel or dilation, or %convmath for large geometries.");
+        }
+        if (stride[0] > MAX_PADDED || stride[1] > MAX_PADDED || dilation[0] > MAX_PADDED || dilation[1] > MAX_PADDED) {
+            throw new MagicArgumentException(MAGIC + ": stride " + stride[0] + "x" + stride[1] + " and dilation "
+                    + dilation[0] + "x" + dilation[1] + " must be at most " + MAX_PADDED + " in this worked-example view"
+                    + " (larger ones fit one window only). Use %convmath for large geometries.");
         }
         Conv2DSpec spec = new Conv2DSpec((int) stride[0], (int) stride[1], (int) dilation[0], (int) dilation[1],
                 (int) g.padTop(), (int) g.padBottom(), (int) g.padLeft(), (int) g.padRight(), 1);

@@ -77,7 +77,7 @@ public final class DatasetMagic {
         boolean fashionSet = name.equals("fashion-mnist");
         String split = a.choice("split", fashionSet ? "train" : "all",
                 fashionSet ? List.of("train", "test") : List.of("all", "train", "test"));
-        int n = (int) a.integer("n", 16, 1);
+        long n = a.integer("n", 16, 1);
         if (n > SampleGrid.MAX_IMAGES) {
             throw MagicArgumentException.invalid(MAGIC, "n", a.raw("n"), "at most " + SampleGrid.MAX_IMAGES
                     + " samples fit in one grid", "n=1 .. n=" + SampleGrid.MAX_IMAGES);
@@ -93,7 +93,7 @@ public final class DatasetMagic {
             TrainTest tt = Datasets.stratifiedSplit(mnist.get(), MNIST_TEST_FRACTION, seed);
             data = split.equals("train") ? tt.train() : tt.test();
         }
-        int[] indices = sample(data.size(), Math.min(n, data.size()), seed);
+        int[] indices = sample(data.size(), (int) Math.min(n, data.size()), seed);
         Dataset shown = data.gather(data.name() + "-sample", indices);
         Figure grid = SampleGrid.of(shown.features(), shown.labelIndices(), data.classNames());
         int[] counts = data.classCounts();

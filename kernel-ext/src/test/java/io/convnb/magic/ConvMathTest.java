@@ -324,6 +324,9 @@ class ConvMathTest {
         assertTrue(msg.startsWith("%convmath: output height = floor((2 + 0 + 0 - 1*(3-1) - 1)/1) + 1 = 0"), msg);
         msg = error("input=8 kernel=3 channels=3 filters=32 groups=2");
         assertTrue(msg.contains("groups=2"), msg);
+        assertEquals("%convmath: the parameter count or multiply-adds of channels=4000000000 filters=4000000000 with kernel"
+                + " 3x3 exceed a 64-bit count (9223372036854775807). Use realistic sizes, e.g. channels=3 filters=64.",
+                error("input=28 kernel=3 channels=4000000000 filters=4000000000"));
         msg = error("input=7 kernel=3 stride=2 padding=same transposed output_padding=2");
         assertTrue(msg.startsWith("%convmath: output_padding 2 on the height axis must be smaller than the stride 2"), msg);
     }

@@ -124,6 +124,12 @@ class ConvStepsTest {
                 error("strid=2", "1\n\n1\n"));
         String msg = error("", "1 2\n3 4\n\n1 1 1\n1 1 1\n1 1 1\n");
         assertTrue(msg.startsWith("%%conv: output height = floor((2 + 0 + 0 - 1*(3-1) - 1)/1) + 1 = 0"), msg);
+        assertEquals("%%conv: the padded input would be 203x203 (padding top 100, bottom 100, left 100, right 100), larger"
+                + " than the 64x64 this worked-example view draws. Use less padding, a smaller kernel or dilation, or"
+                + " %convmath for large geometries.", error("kernel=edge padding=100", "1 2 3\n4 5 6\n7 8 9\n"));
+        assertEquals("%%conv: stride 99999999999x99999999999 and dilation 1x1 must be at most 64 in this worked-example"
+                + " view (larger ones fit one window only). Use %convmath for large geometries.",
+                error("kernel=edge stride=99999999999", "1 2 3\n4 5 6\n7 8 9\n"));
         StringBuilder big = new StringBuilder();
         for (int r = 0; r < 33; r++) {
             big.append("1 ".repeat(33)).append('\n');

@@ -102,6 +102,9 @@ class DatasetMagicTest {
     void errors() {
         assertEquals("%dataset: n=100 is not valid: at most 64 samples fit in one grid. Accepted: n=1 .. n=64.",
                 error("fashion-mnist n=100"));
+        // 2^32 + 1 would be 1 as an int
+        assertEquals("%dataset: n=4294967297 is not valid: at most 64 samples fit in one grid. Accepted: n=1 .. n=64.",
+                error("fashion-mnist n=4294967297"));
         assertEquals("%dataset: unknown data set 'fashion'. Did you mean 'fashion-mnist'? Accepted: fashion-mnist, mnist.",
                 error("fashion"));
         assertEquals("%dataset: split=all is not valid: it is not one of the choices. Accepted: split=train, split=test.",
