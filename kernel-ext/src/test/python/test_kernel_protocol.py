@@ -266,6 +266,9 @@ def run_checks(s, client, km, started):
     reply, out = s.execute("%no_such_magic 1 2")
     check("unknown magic is an error", reply["status"] == "error"
           and "Undefined line magic 'no_such_magic'" in error_tb(out), (reply, out))
+    reply, out = s.execute("%%no_such_cell_magic x=1\nbody line")
+    check("%% cells dispatch to cell magics", reply["status"] == "error"
+          and "Undefined cell magic 'no_such_cell_magic'" in error_tb(out), (reply, out))
     reply, out = s.execute('%nope "unterminated')
     check("unterminated quote in magic arguments",
           reply["status"] == "error" and "Unterminated double quote" in error_tb(out), (reply, out))
