@@ -181,9 +181,11 @@ public final class ConvnbKernel extends BaseKernel {
         if (cell == 0) {
             return;
         }
-        long task = evaluator.interrupt();
+        evaluator.interrupt();
         watchdog.schedule(() -> {
-            if (executingCell == cell && evaluator.isRunning(task)) {
+            // Any snippet still running in this cell now ignored the interrupt (or started
+            // after it, while the cell was compiling): stop it.
+            if (executingCell == cell && evaluator.runningTask() != 0) {
                 try {
                     evaluator.forceStop();
                 } catch (Exception e) {

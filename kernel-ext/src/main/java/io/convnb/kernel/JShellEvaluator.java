@@ -123,6 +123,7 @@ final class JShellEvaluator implements AutoCloseable {
         JShell shell = shell();
         SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
         interruptRequested = false;
+        control.setInterruptPending(false);
         Object last = null;
         String remaining = java;
         while (true) {
@@ -213,6 +214,7 @@ final class JShellEvaluator implements AutoCloseable {
     /** Marks the running cell as interrupted and interrupts its thread; returns the running snippet's task id. */
     long interrupt() {
         interruptRequested = true;
+        control.setInterruptPending(true);
         return control.interruptRunning();
     }
 
