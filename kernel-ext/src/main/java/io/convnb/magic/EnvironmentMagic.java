@@ -1,0 +1,148 @@
+package io.convnb.magic;
+
+import io.convnb.data.DataSource;
+import io.convnb.data.Datasets;
+import io.github.spencerpark.jupyter.kernel.BaseKernel;
+import io.github.spencerpark.jupyter.kernel.LanguageInfo;
+import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code %environment}: what a reproducible experiment must record, as a table: Java, the OS, CPU
+ * cores and heap, the kernel, convnb's version, the ND4J backend with its BLAS and thread counts,
+ * the thread and BLAS environment variables, the ND4J random seed, and the SHA-256 of every data
+ * file convnb found.
+ */
+public final class EnvironmentMagic {
+    static final String MAGIC = "%environment";
+
+    /** No arguments but {@code --help}. */
+    public static final ArgSchema SCHEMA = ArgSchema.of(MAGIC);
+
+    /** Environment variables that change numerical results or speed. */
+    public static final List<String> VARIABLES = List.of("OPENBLAS_CORETYPE", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+            "MKL_NUM_THREADS", "JAVA_TOOL_OPTIONS", "CONVNB_FASHION_MNIST", "CONVNB_DATA_DIR");
+
+    /** The {@code --help} text. */
+    public static final String USAGE = """
+            %%environment
+
+            A table of what a reproducible experiment must record: Java version and vendor, OS, CPU cores,
+            maximum heap, the kernel (language, version, banner), convnb's version, the ND4J backend with
+            its BLAS vendor and thread counts, the variables %s,
+            the ND4J random seed, and the size and SHA-256 of every data file convnb found.
+            Paste it next to your results.
+            """.formatted(String.join(", ", VARIABLES));
+
+    /** {@code %convnb_version}: no arguments but {@code --help}. */
+    public static final ArgSchema VERSION_SCHEMA = ArgSchema.of("%convnb_version");
+
+    /** The {@code --help} text of {@code %convnb_version}. */
+    public static final String VERSION_USAGE = """
+            %convnb_version
+
+            The version of convnb loaded in this kernel (%environment shows it with everything else).
+            """;
+
+    private EnvironmentMagic() {
+    }
+
+    /** Runs {@code %convnb_version}: one line, {@code convnb 0.1.0}. */
+    public static DisplayData version(List<String> args) {
+        ParsedArgs a = VERSION_SCHEMA.parse(args);
+        if (a.help()) {
+            return MagicOutput.help(VERSION_USAGE);
+        }
+        String v = "convnb " + convnbVersion();
+        return MagicOutput.of(v, "<code>" + MagicOutput.escape(v) + "</code>");
+    }
+
+    /**
+     * Runs {@code %environment}.
+     *
+     * @param kernel the running kernel, or {@code null} outside one
+     */
+    public static DisplayData line(List<String> args, BaseKernel kernel) {
+        ParsedArgs a = SCHEMA.parse(args);
+        if (a.help()) {
+            return MagicOutput.help(USAGE);
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("group", "item", "value"));
+        Runtime rt = Runtime.getRuntime();
+        add(rows, "java", "version", System.getProperty("java.runtime.version", System.getProperty("java.version")));
+        add(rows, "java", "vendor", System.getProperty("java.vendor"));
+        add(rows, "java", "vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
+        add(rows, "system", "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
+                + System.getProperty("os.arch") + ")");
+        add(rows, "system", "cpu cores", Integer.toString(rt.availableProcessors()));
+        add(rows, "system", "max heap", (rt.maxMemory() >> 20) + " MiB");
+        if (kernel == null) {
+            add(rows, "kernel", "kernel", "none (not run inside a kernel)");
+        } else {
+            add(rows, "kernel", "class", kernel.getClass().getName());
+            LanguageInfo info = kernel.getLanguageInfo();
+            if (info != null) {
+                add(rows, "kernel", "language", info.getName() + " " + info.getVersion());
+            }
+            String banner = kernel.getBanner();
+            if (banner != null) {
+                add(rows, "kernel", "banner", banner.strip().replaceAll("\\s*\\n\\s*", " | "));
+            }
+        }
+        add(rows, "convnb", "version", convnbVersion());
+        add(rows, "nd4j", "backend class", Nd4j.getBackend().getClass().getName());
+        add(rows, "nd4j", "default dtype", String.valueOf(Nd4j.dataType()));
+        Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+        Map<String, String> sorted = new TreeMap<>();
+        env.forEach((k, v) -> sorted.put(String.valueOf(k), String.valueOf(v)));
+        sorted.forEach((k, v) -> add(rows, "nd4j", k, v.length() > 160 ? v.substring(0, 157) + "..." : v));
+        for (String name : VARIABLES) {
+            String v = System.getenv(name);
+            add(rows, "env", name, v == null ? "(unset)" : v);
+        }
+        add(rows, "seeds", "Nd4j.getRandom().getSeed()", Long.toString(Nd4j.getRandom().getSeed()));
+        List<DataSource> sources = Datasets.sources();
+        if (sources.isEmpty()) {
+            add(rows, "data", "files", "none found (see %dataset --help for the install commands)");
+        }
+        for (DataSource s : sources) {
+            add(rows, "data", s.name() + " " + s.path().getFileName(), s.sizeBytes() + " bytes, sha256 " + s.sha256()
+                    + " (" + s.path() + ")");
+        }
+        String text = "Environment\n" + MagicOutput.textTable(rows);
+        String html = "<div class=\"convnb-environment\">" + MagicOutput.htmlTable(rows) + "</div>";
+        return MagicOutput.of(text, html);
+    }
+
+    private static void add(List<List<String>> rows, String group, String item, String value) {
+        rows.add(List.of(group, item, value == null ? "(unknown)" : value));
+    }
+
+    /** The version Maven filtered into the kernel's resources, or the jar manifest's, or "unknown". */
+    static String convnbVersion() {
+        try (InputStream in = EnvironmentMagic.class.getResourceAsStream("/io/convnb/kernel/convnb-version.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null && !v.startsWith("${")) {
+                    return v;
+                }
+            }
+        } catch (IOException e) {
+            // fall through to the manifest
+        }
+        String v = EnvironmentMagic.class.getPackage().getImplementationVersion();
+        return v == null ? "unknown (classes not from a convnb jar)" : v;
+    }
+}
