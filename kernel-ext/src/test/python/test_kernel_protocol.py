@@ -101,6 +101,8 @@ def install_kernelspec(repo_root, kernel_dir, prefix):
     proc = subprocess.run([script, "--prefix", prefix, "--no-copy", "--kernel-dir", kernel_dir, "--name", "convnb-test"],
                           capture_output=True, text=True)
     check("installer exits 0", proc.returncode == 0, proc.stdout + proc.stderr)
+    if proc.returncode != 0:
+        sys.exit("cannot test the kernel without its kernelspec")
     spec_file = os.path.join(prefix, "share", "jupyter", "kernels", "convnb-test", "kernel.json")
     with open(spec_file) as f:
         spec = json.load(f)
@@ -266,6 +268,21 @@ def run_checks(s, client, km, started):
     reply, out = s.execute("%no_such_magic 1 2")
     check("unknown magic is an error", reply["status"] == "error"
           and "Undefined line magic 'no_such_magic'" in error_tb(out), (reply, out))
+    with tempfile.TemporaryDirectory() as classes:
+        src = os.path.join(classes, "Greeter.java")
+        with open(src, "w") as f:
+            f.write("package demo; public class Greeter { public String greet() { return \"hi from a %jars dir\"; } }")
+        subprocess.run(["javac", "-d", classes, src], check=True)
+        reply, out = s.execute("%jars " + classes + "\nnew demo.Greeter().greet()")
+        check("%jars adds a class folder for the compiler and the class loader",
+              reply["status"] == "ok" and result_text(out) == "hi from a %jars dir", (reply, out))
+    reply, out = s.execute("%jars /nonexistent/*.jar")
+    check("%jars with a path that matches nothing", reply["status"] == "error" and "matches no file" in error_tb(out),
+          (reply, out))
+
+    reply, out = s.execute("%%no_such_cell_magic x=1\nbody line")
+    check("%% cells dispatch to cell magics", reply["status"] == "error"
+          and "Undefined cell magic 'no_such_cell_magic'" in error_tb(out), (reply, out))
     reply, out = s.execute('%nope "unterminated')
     check("unterminated quote in magic arguments",
           reply["status"] == "error" and "Unterminated double quote" in error_tb(out), (reply, out))

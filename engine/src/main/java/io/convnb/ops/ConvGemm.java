@@ -121,6 +121,34 @@ final class ConvGemm {
         return g.groups() == 1 ? chunk : chunk.get(all(), interval(group * g.fg(), (group + 1) * g.fg())).dup('c');
     }
 
+    /** Work on images [first, first+count) of a chunk (indices relative to the chunk). */
+    @FunctionalInterface
+    interface ImagePart {
+        void run(int first, int count);
+    }
+
+    /**
+     * Below this many patch elements a chunk is copied on the calling thread: forking costs more.
+     * Not final so that tests can force the parallel path on small shapes.
+     */
+    static volatile int parallelMinElements = 1 << 18;
+
+    /**
+     * Splits a chunk's images into one part per core and runs them in parallel (the copy loops are
+     * single-threaded Java while the GEMMs use every core, so this keeps the serial share small).
+     */
+    static void forEachPart(int count, int elementsPerImage, ImagePart part) {
+        int parts = Math.min(count, Runtime.getRuntime().availableProcessors());
+        if (parts <= 1 || (long) count * elementsPerImage < parallelMinElements) {
+            part.run(0, count);
+            return;
+        }
+        java.util.stream.IntStream.range(0, parts).parallel().forEach(p -> {
+            int first = (int) ((long) count * p / parts), last = (int) ((long) count * (p + 1) / parts);
+            part.run(first, last - first);
+        });
+    }
+
     /** A Java-heap copy of a plain tensor (or a zeroed accumulator), in FLOAT or DOUBLE. */
     private static final class JavaCopy {
         private final DataType type;
@@ -160,21 +188,28 @@ final class ConvGemm {
         }
 
         void im2col(int n0, int count, ConvGeometry g, int group, INDArray cols) {
-            if (type == DataType.FLOAT) {
-                Im2ColFloat.im2col(f, n0, count, g, group, cols.data().asNioFloat());
-            } else {
-                Im2ColDouble.im2col(d, n0, count, g, group, cols.data().asNioDouble());
-            }
+            int perImage = g.cellsPerImage() * g.k();
+            forEachPart(count, perImage, (first, images) -> {
+                int dst = first * perImage;
+                if (type == DataType.FLOAT) {
+                    Im2ColFloat.im2col(f, n0 + first, images, g, group, cols.data().asNioFloat(), dst);
+                } else {
+                    Im2ColDouble.im2col(d, n0 + first, images, g, group, cols.data().asNioDouble(), dst);
+                }
+            });
         }
 
         void col2imAdd(INDArray dcols, int n0, int count, ConvGeometry g, int group) {
-            int len = (int) dcols.length();
+            int len = (int) dcols.length(), perImage = g.cellsPerImage() * g.k();
+            // Each part scatters into its own images of dx, so the parts never write the same element.
             if (type == DataType.FLOAT) {
-                Im2ColFloat.col2imAdd(dcols.data().asNioFloat(), Scratch.get().floats("dcols", len), n0, count, g,
-                        group, f);
+                float[] scratch = Scratch.get().floats("dcols", len);
+                forEachPart(count, perImage, (first, images) -> Im2ColFloat.col2imAdd(dcols.data().asNioFloat(),
+                        first * perImage, scratch, n0 + first, images, g, group, f));
             } else {
-                Im2ColDouble.col2imAdd(dcols.data().asNioDouble(), Scratch.get().doubles("dcols", len), n0, count,
-                        g, group, d);
+                double[] scratch = Scratch.get().doubles("dcols", len);
+                forEachPart(count, perImage, (first, images) -> Im2ColDouble.col2imAdd(dcols.data().asNioDouble(),
+                        first * perImage, scratch, n0 + first, images, g, group, d));
             }
         }
 

@@ -18,14 +18,13 @@ final class Im2ColDouble {
     private Im2ColDouble() {
     }
 
-    /** Writes the patch rows of images [n0, n0+count) into {@code cols}, starting at index 0. */
-    static void im2col(double[] x, int n0, int count, ConvGeometry g, int group, DoubleBuffer cols) {
+    /** Writes the patch rows of images [n0, n0+count) into {@code cols}, starting at index {@code dst}. */
+    static void im2col(double[] x, int n0, int count, ConvGeometry g, int group, DoubleBuffer cols, int dst) {
         final int h = g.h(), w = g.w(), c = g.c(), cg = g.cg(), cOff = group * cg;
         final int kh = g.kh(), kw = g.kw(), dh = g.dh(), dw = g.dw();
         // With one group and no width dilation, a kernel row of a window is kw*c contiguous doubles.
         final boolean rowsContiguous = g.groups() == 1 && dw == 1;
         final double[] zeros = new double[kw * cg];
-        int dst = 0;
         for (int n = n0; n < n0 + count; n++) {
             final int imageBase = n * h * w * c;
             for (int oh = 0; oh < g.oh(); oh++) {
@@ -61,18 +60,19 @@ final class Im2ColDouble {
     }
 
     /**
-     * Adds the patch-matrix gradient rows of images [n0, n0+count) back onto the input cells they
-     * were read from: {@code dx[cell] += dcols[row][col]} for every (row, col) that im2col filled from
-     * that cell. {@code scratch} must hold count*oh*ow*K doubles.
+     * Adds the patch-matrix gradient rows of images [n0, n0+count), which start at index {@code from}
+     * of {@code dcols}, back onto the input cells they were read from: {@code dx[cell] += dcols[row][col]}
+     * for every (row, col) that im2col filled from that cell. {@code scratch} must hold
+     * from + count*oh*ow*K doubles; only images [n0, n0+count) of dx are touched.
      */
-    static void col2imAdd(DoubleBuffer dcols, double[] scratch, int n0, int count, ConvGeometry g, int group,
+    static void col2imAdd(DoubleBuffer dcols, int from, double[] scratch, int n0, int count, ConvGeometry g, int group,
                           double[] dx) {
         final int rows = count * g.cellsPerImage(), kk = g.k();
-        dcols.get(0, scratch, 0, rows * kk);
+        dcols.get(from, scratch, from, rows * kk);
         final int h = g.h(), w = g.w(), c = g.c(), cg = g.cg(), cOff = group * cg;
         final int kh = g.kh(), kw = g.kw(), dh = g.dh(), dw = g.dw();
         final boolean rowsContiguous = g.groups() == 1 && dw == 1;
-        int src = 0;
+        int src = from;
         for (int n = n0; n < n0 + count; n++) {
             final int imageBase = n * h * w * c;
             for (int oh = 0; oh < g.oh(); oh++) {

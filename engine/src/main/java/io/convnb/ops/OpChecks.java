@@ -37,6 +37,8 @@ final class OpChecks {
                     + "; add the missing axes, e.g. x.reshape(1, h, w, 1) for one single-channel image.");
         }
         floating(op, name, a);
+        // The copy loops index with int; ND4J itself would need over 8 GB for such a tensor anyway.
+        toInt(op, name + " " + shape(a) + " element count", a.length());
         for (long d : a.shape()) {
             if (d < 1) {
                 throw new IllegalArgumentException(op + ": " + name + " " + shape(a)

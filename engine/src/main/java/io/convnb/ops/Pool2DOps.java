@@ -27,36 +27,35 @@ public final class Pool2DOps {
     /** Max pooling; records the winning cell of every window for {@link #maxBackward}. */
     public static PoolResult maxForward(INDArray x, int ph, int pw, Conv2DSpec s) {
         ConvGeometry g = geometry("Pool2DOps.maxForward", x, ph, pw, s);
-        double[] in = x.dup('c').data().asDouble();
-        double[] out = new double[g.n() * g.oh() * g.ow() * g.c()];
+        double[] in = FlatCopy.read(x);
+        final int c = g.c();
+        double[] out = new double[g.n() * g.oh() * g.ow() * c];
         int[] argmax = new int[out.length];
+        Arrays.fill(argmax, -1);
         int o = 0;
         for (int n = 0; n < g.n(); n++) {
             for (int oh = 0; oh < g.oh(); oh++) {
-                for (int ow = 0; ow < g.ow(); ow++) {
-                    for (int c = 0; c < g.c(); c++, o++) {
-                        double best = Double.NEGATIVE_INFINITY;
-                        int where = -1;
-                        for (int i = 0; i < ph; i++) {
-                            int ih = oh * g.sh() - g.pt() + i;
-                            if (ih < 0 || ih >= g.h()) {
+                for (int ow = 0; ow < g.ow(); ow++, o += c) {
+                    // Window cells in row-major order, channels innermost (contiguous in NHWC).
+                    for (int i = 0; i < ph; i++) {
+                        int ih = oh * g.sh() - g.pt() + i;
+                        if (ih < 0 || ih >= g.h()) {
+                            continue;
+                        }
+                        for (int j = 0; j < pw; j++) {
+                            int iw = ow * g.sw() - g.pl() + j;
+                            if (iw < 0 || iw >= g.w()) {
                                 continue;
                             }
-                            for (int j = 0; j < pw; j++) {
-                                int iw = ow * g.sw() - g.pl() + j;
-                                if (iw < 0 || iw >= g.w()) {
-                                    continue;
-                                }
-                                int idx = ((n * g.h() + ih) * g.w() + iw) * g.c() + c;
+                            int base = ((n * g.h() + ih) * g.w() + iw) * c;
+                            for (int ch = 0; ch < c; ch++) {
                                 // Strictly greater: on ties the first cell in row-major order wins.
-                                if (where < 0 || in[idx] > best) {
-                                    best = in[idx];
-                                    where = idx;
+                                if (argmax[o + ch] < 0 || in[base + ch] > out[o + ch]) {
+                                    out[o + ch] = in[base + ch];
+                                    argmax[o + ch] = base + ch;
                                 }
                             }
                         }
-                        out[o] = best;
-                        argmax[o] = where;
                     }
                 }
             }
@@ -71,7 +70,7 @@ public final class Pool2DOps {
             throw new IllegalArgumentException(op + ": PoolResult is null; pass the result of maxForward.");
         }
         OpChecks.sameShape(op, "dy", dy, r.output().shape());
-        double[] g = dy.dup('c').data().asDouble();
+        double[] g = FlatCopy.read(dy);
         double[] dx = new double[(int) product(r.inputShape())];
         for (int o = 0; o < g.length; o++) {
             dx[r.argmax()[o]] += g[o];
@@ -82,23 +81,26 @@ public final class Pool2DOps {
     /** Average pooling over the valid (unpadded) cells of each window. */
     public static INDArray avgForward(INDArray x, int ph, int pw, Conv2DSpec s) {
         ConvGeometry g = geometry("Pool2DOps.avgForward", x, ph, pw, s);
-        double[] in = x.dup('c').data().asDouble();
-        double[] out = new double[g.n() * g.oh() * g.ow() * g.c()];
+        double[] in = FlatCopy.read(x);
+        final int c = g.c();
+        double[] out = new double[g.n() * g.oh() * g.ow() * c];
         int o = 0;
         for (int n = 0; n < g.n(); n++) {
             for (int oh = 0; oh < g.oh(); oh++) {
                 int h0 = Math.max(0, oh * g.sh() - g.pt()), h1 = Math.min(g.h(), oh * g.sh() - g.pt() + ph);
-                for (int ow = 0; ow < g.ow(); ow++) {
+                for (int ow = 0; ow < g.ow(); ow++, o += c) {
                     int w0 = Math.max(0, ow * g.sw() - g.pl()), w1 = Math.min(g.w(), ow * g.sw() - g.pl() + pw);
-                    double count = (double) (h1 - h0) * (w1 - w0);
-                    for (int c = 0; c < g.c(); c++, o++) {
-                        double sum = 0;
-                        for (int ih = h0; ih < h1; ih++) {
-                            for (int iw = w0; iw < w1; iw++) {
-                                sum += in[((n * g.h() + ih) * g.w() + iw) * g.c() + c];
+                    double inv = 1.0 / ((double) (h1 - h0) * (w1 - w0));
+                    for (int ih = h0; ih < h1; ih++) {
+                        for (int iw = w0; iw < w1; iw++) {
+                            int base = ((n * g.h() + ih) * g.w() + iw) * c;
+                            for (int ch = 0; ch < c; ch++) {
+                                out[o + ch] += in[base + ch];
                             }
                         }
-                        out[o] = sum / count;
+                    }
+                    for (int ch = 0; ch < c; ch++) {
+                        out[o + ch] *= inv;
                     }
                 }
             }
@@ -117,20 +119,21 @@ public final class Pool2DOps {
         OpChecks.floating(op, "dy", dy);
         ConvGeometry g = geometry(op, inputShape, ph, pw, s);
         OpChecks.sameShape(op, "dy", dy, g.n(), g.oh(), g.ow(), g.c());
-        double[] gy = dy.dup('c').data().asDouble();
+        double[] gy = FlatCopy.read(dy);
+        final int c = g.c();
         double[] dx = new double[(int) product(inputShape)];
         int o = 0;
         for (int n = 0; n < g.n(); n++) {
             for (int oh = 0; oh < g.oh(); oh++) {
                 int h0 = Math.max(0, oh * g.sh() - g.pt()), h1 = Math.min(g.h(), oh * g.sh() - g.pt() + ph);
-                for (int ow = 0; ow < g.ow(); ow++) {
+                for (int ow = 0; ow < g.ow(); ow++, o += c) {
                     int w0 = Math.max(0, ow * g.sw() - g.pl()), w1 = Math.min(g.w(), ow * g.sw() - g.pl() + pw);
-                    double count = (double) (h1 - h0) * (w1 - w0);
-                    for (int c = 0; c < g.c(); c++, o++) {
-                        double share = gy[o] / count;
-                        for (int ih = h0; ih < h1; ih++) {
-                            for (int iw = w0; iw < w1; iw++) {
-                                dx[((n * g.h() + ih) * g.w() + iw) * g.c() + c] += share;
+                    double inv = 1.0 / ((double) (h1 - h0) * (w1 - w0));
+                    for (int ih = h0; ih < h1; ih++) {
+                        for (int iw = w0; iw < w1; iw++) {
+                            int base = ((n * g.h() + ih) * g.w() + iw) * c;
+                            for (int ch = 0; ch < c; ch++) {
+                                dx[base + ch] += gy[o + ch] * inv;
                             }
                         }
                     }
@@ -230,6 +233,6 @@ public final class Pool2DOps {
     }
 
     private static INDArray create(double[] values, DataType type, long... shape) {
-        return Nd4j.create(values, shape, 'c').castTo(type);
+        return FlatCopy.write(values, type, shape);
     }
 }

@@ -26,10 +26,12 @@ class Conv2DOpsGridTest {
     private static final int[][] CHANNELS = {{2, 1, 3}, {4, 2, 4}, {3, 3, 6}, {8, 1, 2}};
 
     private final long savedChunk = ConvGemm.chunkElements;
+    private final int savedParallel = ConvGemm.parallelMinElements;
 
     @AfterEach
     void restoreChunkAndImplementation() {
         ConvGemm.chunkElements = savedChunk;
+        ConvGemm.parallelMinElements = savedParallel;
         Conv2DOps.useImplementation(ConvImplementation.AUTO);
     }
 
@@ -116,6 +118,20 @@ class Conv2DOpsGridTest {
         ConvGemm.chunkElements = 2L * 5 * 4 * 9 * 4;   // two of the first case's images per chunk, 5 = 2+2+1
         checkCase(rnd, 5, new int[] {6, 5}, new int[] {3, 3}, new int[] {4, 1, 3},
                 new NaiveOps.Geo(1, 1, 1, 1, 1, 1, 1, 1, 1), DataType.FLOAT, false);
+    }
+
+    @Test
+    void imageChunksSplitAcrossCoresGiveTheSameResult() {
+        Conv2DOps.useImplementation(ConvImplementation.IM2COL_GEMM);
+        ConvGemm.parallelMinElements = 0;   // every chunk is split into one part per core
+        Random rnd = new Random(17);
+        checkCase(rnd, 5, new int[] {6, 5}, new int[] {3, 3}, new int[] {4, 1, 3},
+                new NaiveOps.Geo(2, 1, 1, 1, 1, 0, 1, 2, 1), DataType.DOUBLE, false);
+        checkCase(rnd, 4, new int[] {7, 6}, new int[] {2, 3}, new int[] {6, 3, 6},
+                new NaiveOps.Geo(1, 2, 2, 1, 1, 1, 0, 2, 3), DataType.FLOAT, true);
+        ConvGemm.chunkElements = 2L * 5 * 4 * 9 * 4;   // several chunks, each split too
+        checkCase(rnd, 5, new int[] {6, 5}, new int[] {3, 3}, new int[] {4, 1, 3},
+                new NaiveOps.Geo(1, 1, 1, 1, 1, 1, 1, 1, 1), DataType.DOUBLE, false);
     }
 
     @Test

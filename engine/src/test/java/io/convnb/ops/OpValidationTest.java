@@ -35,9 +35,9 @@ class OpValidationTest {
         assertMessage("Conv2DOps.forward: input must be rank 4 (N, H, W, C), got rank 3 with shape (5, 5, 3); "
                         + "add the missing axes, e.g. x.reshape(1, h, w, 1) for one single-channel image.",
                 () -> Conv2DOps.forward(Nd4j.zeros(DataType.FLOAT, 5, 5, 3), K, null, Conv2DSpec.unit()));
-        assertMessage("Conv2DOps.forward: input has data type HALF; only FLOAT and DOUBLE are supported, "
+        assertMessage("Conv2DOps.forward: input has data type BFLOAT16; only FLOAT and DOUBLE are supported, "
                         + "convert with input.castTo(DataType.FLOAT).",
-                () -> Conv2DOps.forward(Nd4j.zeros(DataType.HALF, 1, 5, 5, 3), K, null, Conv2DSpec.unit()));
+                () -> Conv2DOps.forward(Nd4j.zeros(DataType.BFLOAT16, 1, 5, 5, 3), K, null, Conv2DSpec.unit()));
         assertMessage("Conv2DOps.forward: kernel has data type DOUBLE but the input has FLOAT; "
                         + "convert with kernel.castTo(DataType.FLOAT).",
                 () -> Conv2DOps.forward(X, K.castTo(DataType.DOUBLE), null, Conv2DSpec.unit()));

@@ -26,7 +26,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The convnb Java kernel: jupyter-jvm-basekernel 2.3.0 for the protocol, JShell running in this
@@ -179,9 +181,11 @@ public final class ConvnbKernel extends BaseKernel {
         if (cell == 0) {
             return;
         }
-        long task = evaluator.interrupt();
+        evaluator.interrupt();
         watchdog.schedule(() -> {
-            if (executingCell == cell && evaluator.isRunning(task)) {
+            // Any snippet still running in this cell now ignored the interrupt (or started
+            // after it, while the cell was compiling): stop it.
+            if (executingCell == cell && evaluator.runningTask() != 0) {
                 try {
                     evaluator.forceStop();
                 } catch (Exception e) {
@@ -305,6 +309,11 @@ public final class ConvnbKernel extends BaseKernel {
             throw new IllegalArgumentException("Connection file '" + connectionFile + "' is not a file.");
         }
         JupyterSocket.JUPYTER_LOGGER.setLevel(Level.WARNING);
+        // basekernel's channel loops ("Loop-shell-0", ...) log every start and stop at INFO to the
+        // kernel's stderr; the console handler only reaches the Jupyter server's terminal anyway.
+        for (Handler h : Logger.getLogger("").getHandlers()) {
+            h.setLevel(Level.WARNING);
+        }
         KernelConnectionProperties props =
                 KernelConnectionProperties.parse(Files.readString(connectionFile, StandardCharsets.UTF_8));
         JupyterConnection connection = new JupyterConnection(props);

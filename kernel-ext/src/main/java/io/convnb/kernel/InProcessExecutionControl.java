@@ -46,6 +46,7 @@ final class InProcessExecutionControl extends DirectExecutionControl {
     private long runningTask;            // guarded by lock: id of the snippet now running, 0 if none
     private long taskCounter;            // guarded by lock
     private volatile long stoppedTask;   // id of the last task hit by stop()
+    private volatile boolean interruptPending;
 
     /** A provider handing this control to {@code JShell.builder().executionEngine(..)}. */
     ExecutionControlProvider provider() {
@@ -89,6 +90,9 @@ final class InProcessExecutionControl extends DirectExecutionControl {
         Future<Object> future = executor.submit(() -> {
             Thread t = Thread.currentThread();
             Thread.interrupted(); // an interrupt aimed at an earlier cell must not hit this one
+            if (interruptPending) {
+                t.interrupt();    // ... but one that arrived while this snippet was compiling must
+            }
             t.setContextClassLoader(doitMethod.getDeclaringClass().getClassLoader());
             synchronized (lock) {
                 worker[0] = t;
@@ -129,6 +133,11 @@ final class InProcessExecutionControl extends DirectExecutionControl {
                 throw cause instanceof Exception ex ? ex : new InternalException(String.valueOf(cause));
             }
         }
+    }
+
+    /** Whether snippets started from now on begin with their interrupt flag set (the cell was interrupted). */
+    void setInterruptPending(boolean pending) {
+        interruptPending = pending;
     }
 
     /**

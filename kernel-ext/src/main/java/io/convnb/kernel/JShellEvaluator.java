@@ -9,6 +9,7 @@ import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 
+import java.io.File;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,17 +42,24 @@ final class JShellEvaluator implements AutoCloseable {
     private volatile boolean interruptRequested;
 
     /**
-     * @param classpath       the compiler's class path (the kernel's own, so cells can import the
-     *                        engine, ND4J and Tablesaw)
+     * @param classpath       the cells' class path: the kernel's own, so cells can import the engine,
+     *                        ND4J and Tablesaw (entries beyond this JVM's class path are added)
      * @param startupSnippets run once before the first cell; a snippet that does not compile is
      *                        dropped and reported by {@link #startupReport()}
      */
     JShellEvaluator(String classpath, List<String> startupSnippets, PrintStream log) {
         ready = CompletableFuture.supplyAsync(() -> {
+            // JShell's compiler starts from this JVM's java.class.path. Passing --class-path as a
+            // compiler option instead would pin it: later addToClasspath calls (%jars) would be ignored.
             JShell shell = JShell.builder()
                     .executionEngine(control.provider(), Map.of())
-                    .compilerOptions("--class-path", withoutEmptyEntries(classpath))
                     .build();
+            List<String> inherited = List.of(System.getProperty("java.class.path", "").split(File.pathSeparator));
+            for (String entry : withoutEmptyEntries(classpath).split(File.pathSeparator)) {
+                if (!entry.isEmpty() && !inherited.contains(entry)) {
+                    shell.addToClasspath(entry);
+                }
+            }
             for (String snippet : startupSnippets) {
                 for (SnippetEvent e : shell.eval(snippet)) {
                     if (e.causeSnippet() == null && (!e.status().isDefined() || e.exception() != null)) {
@@ -115,6 +123,7 @@ final class JShellEvaluator implements AutoCloseable {
         JShell shell = shell();
         SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
         interruptRequested = false;
+        control.setInterruptPending(false);
         Object last = null;
         String remaining = java;
         while (true) {
@@ -205,6 +214,7 @@ final class JShellEvaluator implements AutoCloseable {
     /** Marks the running cell as interrupted and interrupts its thread; returns the running snippet's task id. */
     long interrupt() {
         interruptRequested = true;
+        control.setInterruptPending(true);
         return control.interruptRunning();
     }
 
@@ -248,7 +258,7 @@ final class JShellEvaluator implements AutoCloseable {
         return Math.max(0, i - lead);
     }
 
-    /** An empty class path entry makes javac in JShell miss the jars after it; drop such entries. */
+    /** {@code classpath} without empty entries (which would mean "the current directory"). */
     static String withoutEmptyEntries(String classpath) {
         return java.util.Arrays.stream(classpath.split(java.io.File.pathSeparator))
                 .filter(e -> !e.isBlank())

@@ -6,9 +6,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.tools.ToolProvider;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -196,8 +200,17 @@ public class JShellEvaluatorTest {
     }
 
     @Test
-    void emptyClassPathEntriesDoNotHideLaterJars() throws Exception {
-        // javac inside JShell missed every jar after an empty entry ("a.jar:" from a careless join).
+    void classFoldersAddedLaterAreSeenByCompilerAndClassLoader(@TempDir Path dir) throws Exception {
+        Path src = dir.resolve("Greeter.java");
+        Files.writeString(src, "package demo; public class Greeter { public String greet() { return \"hi\"; } }");
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", dir.toString(), src.toString()));
+        assertThrows(CompilationException.class, () -> eval("new demo.Greeter().greet()"));
+        evaluator.addToClasspath(dir.toString());
+        assertEquals("hi", eval("new demo.Greeter().greet()"));
+    }
+
+    @Test
+    void sloppyClassPathsStillWork() throws Exception {
         assertEquals("a.jar:b.jar", JShellEvaluator.withoutEmptyEntries("a.jar::b.jar:"));
         try (JShellEvaluator trailing = new JShellEvaluator(System.getProperty("java.class.path") + ":", List.of(),
                 new PrintStream(OutputStream.nullOutputStream()))) {

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Replays the Binder (repo2docker) build of this repository on a Debian machine, in repo2docker's
+# order, then executes notebooks with the kernelspecs that build installed:
+#   1. binder/apt.txt installed as root (apt-get install --yes --no-install-recommends, comments
+#      stripped as repo2docker strips them; apt-get update only when a package is missing);
+#   2. a non-root user (convnb-binder) with a fresh, empty HOME into which the repository is copied
+#      (tracked files plus untracked ones git does not ignore, i.e. what a clean clone of this
+#      working tree holds; no build outputs);
+#   3. binder/postBuild run as that user from that copy, with a clean environment, exactly as
+#      repo2docker runs it (chmod +x, ./binder/postBuild), plus CONVNB_REPLAY=1 so that steps
+#      needing hosts this machine cannot reach (the IJava download from GitHub) are skipped with a
+#      visible NOTICE instead of failing;
+#   4. notebooks executed as that user through binder/start (the Binder session's environment)
+#      with scripts/run_notebooks.py and each kernelspec postBuild installed in the user's HOME.
+#
+# Maven: the user cannot read root's ~/.m2, and downloading ~300 MB again on every replay is slow.
+# The replay keeps a copy of root's local repository in /var/cache/convnb-binder/m2 (owned by the
+# user, refreshed with `cp -u`) and points the user's ~/.m2/settings.xml at it; postBuild itself
+# runs plain `mvn` as on Binder. Set CONVNB_M2_SEED to seed from another repository.
+#
+# usage: scripts/binder-replay.sh [--all | NOTEBOOK...]   (as root)
+#   default: the first notebook of notebooks/ (CI); --all: every notebook; or the named ones.
+#   CONVNB_QUICK=0 runs the notebooks in full (default: CONVNB_QUICK=1, small subsets).
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+USER_NAME=convnb-binder
+USER_HOME="/home/$USER_NAME"
+M2_CACHE=/var/cache/convnb-binder/m2
+M2_SEED="${CONVNB_M2_SEED:-$HOME/.m2/repository}"
+
+say() { printf '\033[1m[binder-replay]\033[0m %s\n' "$*"; }
+die() { printf '[binder-replay] error: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root (it installs apt.txt and creates the user $USER_NAME)"
+command -v git >/dev/null || die "git is needed to list the repository's files"
+
+notebooks=()
+if [ "${1:-}" = --all ]; then
+  [ $# -eq 1 ] || die "--all takes no notebook names"
+  for nb in "$REPO"/notebooks/*.ipynb; do [ -f "$nb" ] && notebooks+=("notebooks/$(basename "$nb")"); done
+  [ ${#notebooks[@]} -gt 0 ] || die "no notebooks in $REPO/notebooks"
+elif [ $# -gt 0 ]; then
+  for nb in "$@"; do
+    rel="$(realpath --relative-to="$REPO" "$nb")"
+    [ -f "$REPO/$rel" ] && [[ "$rel" != ../* ]] || die "$nb is not a notebook inside $REPO"
+    notebooks+=("$rel")
+  done
+else
+  first="$(find "$REPO/notebooks" -maxdepth 1 -name '*.ipynb' 2>/dev/null | sort | head -n 1)"
+  [ -n "$first" ] || die "no notebooks in $REPO/notebooks"
+  notebooks=("notebooks/$(basename "$first")")
+fi
+t0=$SECONDS
+
+say "1/4 apt.txt as root"
+packages=()
+while IFS= read -r line; do
+  pkg="${line%%#*}"; pkg="${pkg//[[:space:]]/}"
+  [ -n "$pkg" ] && packages+=("$pkg")
+done < "$REPO/binder/apt.txt"
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends -qq "${missing[@]}"
+else
+  say "all installed: ${packages[*]}"
+fi
+
+say "2/4 user $USER_NAME with a fresh HOME and a copy of the repository"
+id -u "$USER_NAME" >/dev/null 2>&1 \
+  || useradd --home-dir "$USER_HOME" --no-create-home --shell /bin/bash --user-group "$USER_NAME"
+[ "$(getent passwd "$USER_NAME" | cut -d: -f6)" = "$USER_HOME" ] \
+  || die "user $USER_NAME exists with another home than $USER_HOME; remove it (userdel $USER_NAME)"
+rm -rf --one-file-system "$USER_HOME"
+install -d -o "$USER_NAME" -g "$USER_NAME" -m 755 "$USER_HOME"
+# Files a clean clone of this working tree would have (uncommitted edits included), no outputs.
+(cd "$REPO" && git ls-files -z --cached --others --exclude-standard \
+   | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done \
+   | tar --null -T - -cf -) | tar -xf - -C "$USER_HOME"
+mkdir -p "$M2_CACHE" "$USER_HOME/.m2"
+if [ -d "$M2_SEED" ]; then
+  say "seeding the user's Maven repository from $M2_SEED"
+  cp -a -u "$M2_SEED/." "$M2_CACHE/"
+fi
+cat > "$USER_HOME/.m2/settings.xml" <<EOF
+<settings><localRepository>$M2_CACHE</localRepository></settings>
+EOF
+chown -R "$USER_NAME:$USER_NAME" "$USER_HOME" "$M2_CACHE"
+
+# Runs a command as the user, in its HOME, with a clean environment like the image build's.
+as_user() {
+  local keep=(HOME="$USER_HOME" USER="$USER_NAME" LOGNAME="$USER_NAME" SHELL=/bin/bash
+              LANG=C.UTF-8 PATH=/usr/local/bin:/usr/bin:/bin CONVNB_REPLAY=1)
+  [ -n "${OPENBLAS_CORETYPE:-}" ] && keep+=(OPENBLAS_CORETYPE="$OPENBLAS_CORETYPE")
+  runuser -u "$USER_NAME" -- env -i "${keep[@]}" bash -c 'cd "$HOME" && "$@"' bash "$@"
+}
+
+say "3/4 postBuild as $USER_NAME"
+chmod +x "$USER_HOME/binder/postBuild" "$USER_HOME/binder/start"
+as_user ./binder/postBuild
+
+say "4/4 notebooks as $USER_NAME with the kernelspecs postBuild installed"
+kernels=()
+for k in convnb convnb-ijava; do
+  [ -f "$USER_HOME/.local/share/jupyter/kernels/$k/kernel.json" ] && kernels+=("$k")
+done
+[ "${kernels[0]:-}" = convnb ] \
+  || die "postBuild installed no convnb kernelspec in $USER_HOME/.local/share/jupyter/kernels"
+[ ${#kernels[@]} -eq 2 ] || say "NOTICE: no convnb-ijava kernelspec (IJava was not installed); running convnb only"
+quick=()
+[ "${CONVNB_QUICK:-1}" = 0 ] || quick=(--quick)
+for k in "${kernels[@]}"; do
+  as_user ./binder/start /usr/bin/python3 scripts/run_notebooks.py --kernel "$k" "${quick[@]}" \
+    --reports "$USER_HOME/reports/$k" "${notebooks[@]}"
+done
+say "replay passed in $((SECONDS - t0)) s (reports in $USER_HOME/reports)"

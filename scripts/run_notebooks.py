@@ -1,0 +1,217 @@
+#!/usr/bin/python3
+"""Execute convnb notebooks through real Jupyter (nbclient) and check what they show.
+
+Run it with Debian's Python (``/usr/bin/python3``), which has ``nbclient``, ``nbformat`` and
+``nbconvert`` from apt. For every notebook (default: ``notebooks/*.ipynb``) it
+
+* starts the kernel named by ``--kernel`` (default ``convnb``; ``convnb-ijava`` for real IJava)
+  in the notebook's own directory, with the variables given by ``--env``/``--quick`` added to its
+  environment, and runs every cell with a per-cell timeout;
+* fails on any cell error (a cell tagged ``raises-exception`` may show an error on purpose), and
+  prints that cell's source and the error;
+* checks the rich outputs the notebook promises in its metadata, e.g.
+  ``"convnb": {"expect": {"image/png": 2, "text/html": 1}}``: at least that many outputs of each
+  MIME type must be present after execution;
+* writes the executed notebook back in place (``--inplace``, for committing outputs) and/or an
+  executed copy plus a self-contained HTML report to ``--reports DIR`` (default ``reports/``).
+
+The HTML reports use the ``convnb-offline`` template (``scripts/nbconvert/``): nbconvert's ``lab``
+template minus the three ``<script src=...>`` tags it would load from CDNs (require.js, MathJax,
+the widget manager). Reports therefore open offline with no network access; Markdown maths shows
+as its TeX source. Every report is scanned for remote ``<script src>`` and stylesheet links
+before it is written.
+
+The last line printed is ``notebooks: N passed, M failed``; the exit status is 1 when any
+notebook failed and 2 for bad arguments.
+"""
+
+import argparse
+import glob
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATE_DIR = REPO / "scripts" / "nbconvert"
+TEMPLATE_NAME = "convnb-offline"
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# A script or stylesheet fetched from another host: what an offline report must not contain.
+REMOTE_ASSET = re.compile(
+    r"<script[^>]*\ssrc\s*=\s*[\"']?(?:https?:)?//|<link[^>]*\shref\s*=\s*[\"']?(?:https?:)?//",
+    re.IGNORECASE)
+
+
+class NotebookFailure(Exception):
+    """A notebook did not run cleanly or lacks an expected output; the message says which."""
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(
+        description="Execute notebooks through Jupyter (nbclient) and check their outputs.")
+    p.add_argument("notebooks", nargs="*",
+                   help="notebooks to run (default: notebooks/*.ipynb, in name order)")
+    p.add_argument("--kernel", default="convnb",
+                   help="kernelspec name (default: convnb; convnb-ijava runs them in real IJava)")
+    p.add_argument("--timeout", type=int, default=900, metavar="S",
+                   help="per-cell timeout in seconds (default: 900)")
+    p.add_argument("--startup-timeout", type=int, default=180, metavar="S",
+                   help="seconds to wait for the kernel to start (default: 180)")
+    p.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                   help="add a variable to the kernel's environment (repeatable)")
+    p.add_argument("--quick", action="store_true",
+                   help="same as --env CONVNB_QUICK=1: notebooks use smaller subsets")
+    p.add_argument("--inplace", action="store_true",
+                   help="write the executed notebook back over its source (to commit outputs)")
+    p.add_argument("--reports", default=str(REPO / "reports"), metavar="DIR",
+                   help="write NAME.ipynb (executed) and NAME.html here (default: reports/)")
+    p.add_argument("--no-reports", action="store_true", help="write no executed copy or HTML")
+    args = p.parse_args(argv)
+    env = {}
+    for item in args.env:
+        key, sep, value = item.partition("=")
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            p.error(f"--env expects KEY=VALUE with a shell-style name, got {item!r}; "
+                    f"e.g. --env CONVNB_QUICK=1")
+        env[key] = value
+    if args.quick:
+        env["CONVNB_QUICK"] = "1"
+    args.extra_env = env
+    if not args.notebooks:
+        args.notebooks = sorted(glob.glob(str(REPO / "notebooks" / "*.ipynb")))
+        if not args.notebooks:
+            p.error(f"no notebooks found in {REPO / 'notebooks'}; pass notebook paths explicitly")
+    for nb in args.notebooks:
+        if not os.path.isfile(nb):
+            p.error(f"notebook {nb!r} does not exist")
+    return args
+
+
+def expected_outputs(nb, name):
+    """Reads metadata.convnb.expect: {mime type: minimum count}. A notebook must declare it."""
+    expect = nb.metadata.get("convnb", {}).get("expect")
+    if expect is None:
+        raise NotebookFailure(
+            f"{name}: notebook metadata has no convnb.expect; declare the rich outputs it must "
+            f"show, e.g. \"convnb\": {{\"expect\": {{\"image/png\": 2, \"text/html\": 1}}}} "
+            f"(use {{}} for a notebook that shows none)")
+    if not isinstance(expect, dict) or not all(
+            isinstance(k, str) and "/" in k and isinstance(v, int) and not isinstance(v, bool)
+            and v >= 1 for k, v in expect.items()):
+        raise NotebookFailure(
+            f"{name}: metadata convnb.expect must map MIME types to counts >= 1, "
+            f"e.g. {{\"image/png\": 2}}; got {expect!r}")
+    return expect
+
+
+def count_mime_types(nb):
+    counts = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            for mime in out.get("data", {}):
+                counts[mime] = counts.get(mime, 0) + 1
+    return counts
+
+
+def check_expected(nb, expect, name):
+    counts = count_mime_types(nb)
+    missing = [f"{mime}: expected at least {n}, found {counts.get(mime, 0)}"
+               for mime, n in sorted(expect.items()) if counts.get(mime, 0) < n]
+    if missing:
+        raise NotebookFailure(
+            f"{name}: missing rich outputs declared in metadata convnb.expect -- "
+            + "; ".join(missing)
+            + f" (all outputs by type: {dict(sorted(counts.items())) or 'none'})")
+
+
+def describe_error(nb, name):
+    """Finds the first cell with an error output and renders its source and the error."""
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                tb = ANSI.sub("", "\n".join(out.get("traceback", [])))
+                return (f"{name}: cell {index} failed with {out.get('ename')}: "
+                        f"{ANSI.sub('', str(out.get('evalue')))}\n"
+                        f"--- cell {index} source ---\n{cell.source}\n"
+                        f"--- traceback ---\n{tb}")
+    return None
+
+
+def html_report(nb):
+    from nbconvert import HTMLExporter
+    exporter = HTMLExporter(template_name=TEMPLATE_NAME,
+                            extra_template_basedirs=[str(TEMPLATE_DIR)])
+    body, _ = exporter.from_notebook_node(nb)
+    remote = REMOTE_ASSET.search(body)
+    if remote:
+        raise NotebookFailure(
+            f"HTML report would load an asset from the network ({remote.group(0)!r}); the "
+            f"{TEMPLATE_NAME} template in {TEMPLATE_DIR} must keep reports offline")
+    return body
+
+
+def run_one(path, args):
+    name = os.path.basename(path)
+    nb = nbformat.read(path, as_version=4)
+    expect = expected_outputs(nb, name)
+    client = NotebookClient(
+        nb, kernel_name=args.kernel, timeout=args.timeout,
+        startup_timeout=args.startup_timeout, allow_errors=False,
+        resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}})
+    try:
+        client.execute()
+    except CellTimeoutError as e:
+        raise NotebookFailure(f"{name}: a cell ran past --timeout {args.timeout}s\n"
+                              f"{ANSI.sub('', str(e))}") from None
+    except DeadKernelError as e:
+        raise NotebookFailure(f"{name}: the kernel died: {e}") from None
+    except CellExecutionError as e:
+        raise NotebookFailure(describe_error(nb, name) or f"{name}: {ANSI.sub('', str(e))}") \
+            from None
+    check_expected(nb, expect, name)
+    nbformat.validate(nb)
+    if args.inplace:
+        nbformat.write(nb, path)
+    if not args.no_reports:
+        out_dir = Path(args.reports)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        stem = Path(path).stem
+        nbformat.write(nb, str(out_dir / f"{stem}.ipynb"))
+        (out_dir / f"{stem}.html").write_text(html_report(nb), encoding="utf-8")
+
+
+def main(argv):
+    args = parse_args(argv)
+    os.environ.update(args.extra_env)   # the kernel inherits this process's environment
+    if args.extra_env:
+        print("kernel environment: " + " ".join(f"{k}={v}" for k, v in args.extra_env.items()))
+    passed, failed = [], []
+    for path in args.notebooks:
+        name = os.path.basename(path)
+        print(f"--- {name} (kernel {args.kernel})", flush=True)
+        start = time.monotonic()
+        try:
+            run_one(path, args)
+        except NotebookFailure as e:
+            failed.append(name)
+            print(f"FAIL {name} after {time.monotonic() - start:.1f} s\n{e}", flush=True)
+        except Exception as e:  # a kernel that never started, unreadable JSON, ...
+            failed.append(name)
+            print(f"FAIL {name} after {time.monotonic() - start:.1f} s: "
+                  f"{type(e).__name__}: {ANSI.sub('', str(e))}", flush=True)
+        else:
+            passed.append(name)
+            print(f"ok   {name} in {time.monotonic() - start:.1f} s", flush=True)
+    if failed:
+        print("failed: " + ", ".join(failed))
+    print(f"notebooks: {len(passed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

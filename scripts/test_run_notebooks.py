@@ -1,0 +1,133 @@
+#!/usr/bin/python3
+"""Tests of scripts/run_notebooks.py: it must fail exactly when a notebook is broken.
+
+Each test writes a small notebook for Debian's ``python3`` kernel (python3-ipykernel, pulled in by
+jupyter-notebook) into a temporary directory and runs the real script on it through Jupyter.
+Run: /usr/bin/python3 -m unittest scripts/test_run_notebooks.py  (``./convnb test`` does).
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+SCRIPT = Path(__file__).resolve().parent / "run_notebooks.py"
+# One 1x1 PNG, so that a cell can display an image without any plotting library.
+PNG = ("import base64\nfrom IPython.display import Image, HTML, display\n"
+       "png = base64.b64decode('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+       "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==')\n")
+
+
+class RunNotebooksTest(unittest.TestCase):
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = Path(self.tmp.name)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def notebook(self, name, cells, expect):
+        nb = new_notebook(cells=cells)
+        if expect is not None:
+            nb.metadata["convnb"] = {"expect": expect}
+        path = self.dir / name
+        nbformat.write(nb, str(path))
+        return path
+
+    def run_script(self, *args):
+        proc = subprocess.run(
+            [sys.executable, str(SCRIPT), "--kernel", "python3", "--timeout", "60",
+             "--reports", str(self.dir / "reports"), *map(str, args)],
+            capture_output=True, text=True, timeout=300)
+        self.last_line = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
+        return proc.returncode, proc.stdout + proc.stderr
+
+    def test_passing_notebook_writes_report_and_counts(self):
+        nb = self.notebook("good.ipynb", [
+            new_markdown_cell("Output size $\\lfloor (i - k)/s \\rfloor + 1$"),
+            new_code_cell(PNG + "display(Image(data=png)); display(Image(data=png))\n"
+                          "HTML('<table><tr><td>1</td></tr></table>')"),
+            new_code_cell("raise ValueError('shown on purpose')",
+                          metadata={"tags": ["raises-exception"]})],
+            {"image/png": 2, "text/html": 1})
+        code, out = self.run_script(nb)
+        self.assertEqual(0, code, out)
+        self.assertEqual("notebooks: 1 passed, 0 failed", self.last_line)
+        html = (self.dir / "reports" / "good.html").read_text(encoding="utf-8")
+        self.assertIn("data:image/png;base64,", html)
+        self.assertNotRegex(html, r"<script[^>]*src=")
+        executed = nbformat.read(str(self.dir / "reports" / "good.ipynb"), as_version=4)
+        self.assertEqual("ValueError", executed.cells[2].outputs[0]["ename"])
+
+    def test_cell_error_fails_and_shows_source_and_error(self):
+        nb = self.notebook("error.ipynb", [
+            new_code_cell("x = 1"),
+            new_code_cell("def f():\n    return 1 / 0\nf()")], {})
+        code, out = self.run_script(nb)
+        self.assertEqual(1, code, out)
+        self.assertIn("error.ipynb: cell 1 failed with ZeroDivisionError: division by zero", out)
+        self.assertIn("--- cell 1 source ---\ndef f():\n    return 1 / 0\nf()", out)
+        self.assertEqual("notebooks: 0 passed, 1 failed", self.last_line)
+
+    def test_missing_rich_output_fails_with_counts(self):
+        nb = self.notebook("chartless.ipynb", [
+            new_code_cell(PNG + "display(Image(data=png))")], {"image/png": 2, "text/html": 1})
+        code, out = self.run_script(nb)
+        self.assertEqual(1, code, out)
+        self.assertIn("image/png: expected at least 2, found 1; "
+                      "text/html: expected at least 1, found 0", out)
+
+    def test_notebook_without_expect_metadata_fails(self):
+        nb = self.notebook("undeclared.ipynb", [new_code_cell("1 + 1")], None)
+        code, out = self.run_script(nb)
+        self.assertEqual(1, code, out)
+        self.assertIn("undeclared.ipynb: notebook metadata has no convnb.expect", out)
+
+    def test_malformed_expect_metadata_fails(self):
+        nb = self.notebook("bad-expect.ipynb", [new_code_cell("1 + 1")], {"image/png": 0})
+        code, out = self.run_script(nb)
+        self.assertEqual(1, code, out)
+        self.assertIn("metadata convnb.expect must map MIME types to counts >= 1", out)
+
+    def test_cell_timeout_fails(self):
+        nb = self.notebook("slow.ipynb", [new_code_cell("import time\ntime.sleep(30)")], {})
+        code, out = self.run_script("--timeout", "2", nb)
+        self.assertEqual(1, code, out)
+        self.assertIn("slow.ipynb: a cell ran past --timeout 2s", out)
+
+    def test_env_reaches_the_kernel_and_inplace_writes_outputs(self):
+        nb = self.notebook("env.ipynb", [
+            new_code_cell("import os\nprint(os.environ['CONVNB_QUICK'], os.environ['CONVNB_X'])")],
+            {})
+        code, out = self.run_script("--quick", "--env", "CONVNB_X=a=b", "--inplace",
+                                    "--no-reports", nb)
+        self.assertEqual(0, code, out)
+        executed = nbformat.read(str(nb), as_version=4)
+        self.assertEqual("1 a=b\n", executed.cells[0].outputs[0]["text"])
+        self.assertFalse((self.dir / "reports").exists())
+
+    def test_bad_env_argument_is_rejected(self):
+        nb = self.notebook("any.ipynb", [new_code_cell("1")], {})
+        code, out = self.run_script("--env", "NOVALUE", nb)
+        self.assertEqual(2, code, out)
+        self.assertIn("--env expects KEY=VALUE", out)
+
+    def test_failures_do_not_stop_later_notebooks(self):
+        bad = self.notebook("a-bad.ipynb", [new_code_cell("raise RuntimeError('boom')")], {})
+        good = self.notebook("b-good.ipynb", [new_code_cell("2 + 2")], {})
+        code, out = self.run_script(bad, good)
+        self.assertEqual(1, code, out)
+        self.assertIn("ok   b-good.ipynb", out)
+        self.assertIn("failed: a-bad.ipynb", out)
+        self.assertEqual("notebooks: 1 passed, 1 failed", self.last_line)
+
+
+if __name__ == "__main__":
+    os.chdir(Path(__file__).resolve().parent.parent)
+    unittest.main()
