@@ -702,9 +702,11 @@ INDArray response = causal.apply(impulse).reshape(8);
 System.out.println("impulse at step 3 -> " + response);
 check("nothing before the impulse", response.getDouble(0) == 0 && response.getDouble(2) == 0);
 """),
-    code("%convmath input=128 kernel=3 dilation=4 padding=causal"),
+    code("""
+System.out.println(ConvArithmetic.axis("conv1d", "steps", 128, 3, 1, 4, Padding.CAUSAL).explain());
+"""),
     md("""
-(`%convmath` with a single number treats the input as a sequence.)
+With dilation 4 a 3-tap kernel spans 9 steps, so causal padding adds 8 zeros in front and none behind.
 
 ## A small 1-D network
 

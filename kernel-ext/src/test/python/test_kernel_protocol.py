@@ -256,11 +256,11 @@ def run_checks(s, client, km, started):
           and re.fullmatch(r"convnb \d+\.\d+\.\d+.*", displays[0]["data"]["text/plain"]) is not None
           and not of_type(out, "execute_result"), (reply, out))
 
-    reply, out = s.execute("%convnb_version --bogus")
+    reply, out = s.execute("%convmath input=28 kernel=3 stride=0x1")
     tb = error_tb(out)
     check("magic with bad arguments gives an error with its full message",
-          reply["status"] == "error" and "java.lang.IllegalArgumentException" in tb
-          and "%convnb_version takes no arguments, got [--bogus]. Write just %convnb_version." in tb
+          reply["status"] == "error" and "MagicArgumentException" in tb
+          and "%convmath: stride=0x1 is not valid: strides must be >= 1 on every axis. Accepted: stride=2 or stride=2x1." in tb
           and "\n    at " not in tb, tb)
     reply, out = s.execute("%convnb_version")
     check("good cell after a bad magic", reply["status"] == "ok" and len(of_type(out, "display_data")) == 1, out)

@@ -200,9 +200,13 @@ public final class ErrorFormatter {
         return false;
     }
 
+    /** By the real class where the kernel can load it (magic exceptions subclass it), else by name. */
     private static boolean isIllegalArgument(String className) {
-        return className.equals(IllegalArgumentException.class.getName())
-                || className.endsWith("IllegalArgumentException") || className.endsWith("MagicArgsParseException");
+        try {
+            return IllegalArgumentException.class.isAssignableFrom(Class.forName(className, false, ErrorFormatter.class.getClassLoader()));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return className.endsWith("IllegalArgumentException") || className.endsWith("MagicArgsParseException");
+        }
     }
 
     private String emphasize(String line) {
