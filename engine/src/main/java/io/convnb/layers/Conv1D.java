@@ -108,11 +108,11 @@ public class Conv1D extends ConvLayer {
 
     @Override
     protected long[] computeOutputShape(long[] in) {
-        ConvArithmetic.requireRank(name(), in, 2, "(steps, channels)");
-        ConvArithmetic.checkGroups(name(), in[1], filters, groups);
+        ConvArithmetic.requireRank(label(), in, 2, "(steps, channels)");
+        ConvArithmetic.checkGroups(label(), in[1], filters, groups);
         AxisGeometry steps = padding == Padding.EXPLICIT
-                ? ConvArithmetic.axis(name(), "steps", in[0], kernelW, strideW, dilationW, explicitPadding[2], explicitPadding[3])
-                : ConvArithmetic.axis(name(), "steps", in[0], kernelW, strideW, dilationW, padding);
+                ? ConvArithmetic.axis(label(), "steps", in[0], kernelW, strideW, dilationW, explicitPadding[2], explicitPadding[3])
+                : ConvArithmetic.axis(label(), "steps", in[0], kernelW, strideW, dilationW, padding);
         spec = new Conv2DSpec(1, strideW, 1, dilationW, 0, 0,
                 Math.toIntExact(steps.padBefore()), Math.toIntExact(steps.padAfter()), groups);
         return new long[] {steps.output(), filters};

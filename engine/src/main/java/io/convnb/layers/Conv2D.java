@@ -146,9 +146,9 @@ public class Conv2D extends ConvLayer {
 
     @Override
     protected long[] computeOutputShape(long[] in) {
-        ConvArithmetic.requireRank(name(), in, 3, dataFormat == DataFormat.CHANNELS_LAST ? "(H, W, C)" : "(C, H, W)");
+        ConvArithmetic.requireRank(label(), in, 3, dataFormat == DataFormat.CHANNELS_LAST ? "(H, W, C)" : "(C, H, W)");
         long[] hwc = dataFormat.toHwc(in);
-        ConvArithmetic.checkGroups(name(), hwc[2], filters, groups);
+        ConvArithmetic.checkGroups(label(), hwc[2], filters, groups);
         Geometry2D g = geometry(hwc[0], hwc[1]);
         spec = spec(g);
         return dataFormat.fromHwc(new long[] {g.height().output(), g.width().output(), filters});

@@ -101,12 +101,12 @@ public class Conv2DTranspose extends ConvLayer {
 
     @Override
     protected long[] computeOutputShape(long[] in) {
-        ConvArithmetic.requireRank(name(), in, 3, "(H, W, C)");
+        ConvArithmetic.requireRank(label(), in, 3, "(H, W, C)");
         if (padding == Padding.EXPLICIT) {
             throw new IllegalArgumentException(who() + "explicit padding is not supported for a transposed convolution; use padding(\"valid\") or padding(\"same\") with outputPadding.");
         }
-        AxisGeometry h = ConvArithmetic.transposedAxis(name(), "height", in[0], kernelH, strideH, dilationH, padding, outputPaddingH);
-        AxisGeometry w = ConvArithmetic.transposedAxis(name(), "width", in[1], kernelW, strideW, dilationW, padding, outputPaddingW);
+        AxisGeometry h = ConvArithmetic.transposedAxis(label(), "height", in[0], kernelH, strideH, dilationH, padding, outputPaddingH);
+        AxisGeometry w = ConvArithmetic.transposedAxis(label(), "width", in[1], kernelW, strideW, dilationW, padding, outputPaddingW);
         outH = Math.toIntExact(h.output());
         outW = Math.toIntExact(w.output());
         spec = new Conv2DSpec(strideH, strideW, dilationH, dilationW,

@@ -127,10 +127,10 @@ public abstract class ConvLayer extends ActivatedLayer {
     /** Output geometry of a 2-D convolution over (h, w), via the shared shape arithmetic. */
     protected Geometry2D geometry(long h, long w) {
         if (padding == Padding.EXPLICIT) {
-            return ConvArithmetic.conv2d(name(), h, w, kernelH, kernelW, strideH, strideW, dilationH, dilationW,
+            return ConvArithmetic.conv2d(label(), h, w, kernelH, kernelW, strideH, strideW, dilationH, dilationW,
                     explicitPadding[0], explicitPadding[1], explicitPadding[2], explicitPadding[3]);
         }
-        return ConvArithmetic.conv2d(name(), h, w, kernelH, kernelW, strideH, strideW, dilationH, dilationW, padding);
+        return ConvArithmetic.conv2d(label(), h, w, kernelH, kernelW, strideH, strideW, dilationH, dilationW, padding);
     }
 
     protected Conv2DSpec spec(Geometry2D g) {

@@ -10,7 +10,7 @@ abstract class GlobalPooling2D extends Layer {
 
     @Override
     protected long[] computeOutputShape(long[] in) {
-        ConvArithmetic.requireRank(name(), in, 3, "(H, W, C)");
+        ConvArithmetic.requireRank(label(), in, 3, "(H, W, C)");
         return new long[] {in[2]};
     }
 

@@ -257,8 +257,13 @@ public abstract class Layer {
         return typeName() + " '" + name() + "'" + (outputShape == null ? "" : " " + Shapes.formatBatch(outputShape));
     }
 
+    /** The layer as error messages name it: {@code Conv2D 'conv2d_1'}. */
+    protected String label() {
+        return typeName() + " '" + name() + "'";
+    }
+
     /** Error prefix {@code Conv2D 'conv2d_1': }. */
     protected String who() {
-        return typeName() + " '" + name() + "': ";
+        return label() + ": ";
     }
 }

@@ -53,9 +53,9 @@ public abstract class Pooling2D extends Layer {
 
     @Override
     protected long[] computeOutputShape(long[] in) {
-        ConvArithmetic.requireRank(name(), in, 3, dataFormat == DataFormat.CHANNELS_LAST ? "(H, W, C)" : "(C, H, W)");
+        ConvArithmetic.requireRank(label(), in, 3, dataFormat == DataFormat.CHANNELS_LAST ? "(H, W, C)" : "(C, H, W)");
         long[] hwc = dataFormat.toHwc(in);
-        Geometry2D g = ConvArithmetic.conv2d(name(), hwc[0], hwc[1], poolH, poolW, strideH, strideW, 1, 1, padding);
+        Geometry2D g = ConvArithmetic.conv2d(label(), hwc[0], hwc[1], poolH, poolW, strideH, strideW, 1, 1, padding);
         spec = new Conv2DSpec(strideH, strideW, 1, 1,
                 Math.toIntExact(g.height().padBefore()), Math.toIntExact(g.height().padAfter()),
                 Math.toIntExact(g.width().padBefore()), Math.toIntExact(g.width().padAfter()), 1);

@@ -147,6 +147,11 @@ class SequentialTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.add(new Dense(10)));
         assertEquals("Dense 'dense': expects 1-D samples (None, features) but received (None, 26, 26, 8); add a Flatten() layer before it.", e.getMessage());
 
+        IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class,
+                () -> new Sequential().add(new Conv2D(8, 5, 5).inputShape(3, 3, 1)));
+        assertEquals("Conv2D 'conv2d': output height = floor((3 + 0 + 0 - 1*(5-1) - 1)/1) + 1 = -1 for input height 3 and kernel 5; "
+                + "use padding=\"same\" or a kernel no larger than 3.", tooBig.getMessage());
+
         Sequential ok = small(1).compile("adam", "categorical_crossentropy", "accuracy");
         Dataset wrong = Dataset.of("flat", Nd4j.zeros(DataType.FLOAT, 4, 64), Nd4j.zeros(DataType.FLOAT, 4, 2), List.of("a", "b"));
         IllegalArgumentException fed = assertThrows(IllegalArgumentException.class, () -> ok.fit(wrong, 1, 2));

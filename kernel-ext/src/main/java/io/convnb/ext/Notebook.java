@@ -2,7 +2,9 @@ package io.convnb.ext;
 
 import io.convnb.data.Dataset;
 import io.convnb.display.Charts;
+import io.convnb.display.DisplayOptions;
 import io.convnb.display.Figure;
+import io.convnb.display.Heatmap;
 import io.convnb.display.SampleGrid;
 import io.convnb.model.History;
 import io.convnb.model.Sequential;
@@ -42,6 +44,15 @@ public final class Notebook {
         }
         DisplayData data = k.getRenderer().render(value);
         k.display(data);
+    }
+
+    /**
+     * Shows an array as a picture: a heatmap with a colour bar for 1-D/2-D arrays, a grid of channel
+     * heatmaps for {@code (H, W, C)} and for the first image of {@code (N, H, W, C)}. (A bare array as a
+     * cell's last expression shows as a table instead.)
+     */
+    public static void show(INDArray array) {
+        show((Object) Heatmap.of(array, DisplayOptions.global()));
     }
 
     /** True when notebooks run in quick mode (environment variable {@code CONVNB_QUICK}, set by CI). */
