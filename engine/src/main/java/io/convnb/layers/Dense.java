@@ -1,5 +1,7 @@
 package io.convnb.layers;
 
+import io.convnb.shape.Shapes;
+
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,5 +1,7 @@
 package io.convnb.layers;
 
+import io.convnb.shape.Shapes;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;

@@ -1,5 +1,7 @@
 package io.convnb.layers;
 
+import io.convnb.shape.Shapes;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -224,7 +226,7 @@ public abstract class Layer {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("name", name());
         if (declaredInputShape != null) {
-            config.put("input_shape", Shapes.toList(declaredInputShape));
+            config.put("input_shape", ConfigValues.toList(declaredInputShape));
         }
         config.put("seed", seed);
         config.put("dtype", dataType.name());
@@ -241,7 +243,7 @@ public abstract class Layer {
             name((String) config.get("name"));
         }
         if (config.get("input_shape") != null) {
-            inputShape(Shapes.fromList(config.get("input_shape")));
+            inputShape(ConfigValues.fromList(config.get("input_shape")));
         }
         if (config.get("seed") != null) {
             seed(((Number) config.get("seed")).longValue());

@@ -1,5 +1,7 @@
 package io.convnb.layers;
 
+import io.convnb.shape.Shapes;
+
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -62,11 +64,11 @@ public class Reshape extends Layer {
 
     @Override
     protected void putConfig(Map<String, Object> config) {
-        config.put("target_shape", Shapes.toList(target));
+        config.put("target_shape", ConfigValues.toList(target));
     }
 
     static Reshape fromConfig(Map<String, Object> c) {
-        Reshape r = new Reshape(Shapes.fromList(c.get("target_shape")));
+        Reshape r = new Reshape(ConfigValues.fromList(c.get("target_shape")));
         r.applyCommonConfig(c);
         return r;
     }

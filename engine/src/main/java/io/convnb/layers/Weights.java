@@ -1,5 +1,7 @@
 package io.convnb.layers;
 
+import io.convnb.shape.Shapes;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Shared checks for {@code setWeights}. */

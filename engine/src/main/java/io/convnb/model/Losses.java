@@ -1,6 +1,6 @@
 package io.convnb.model;
 
-import io.convnb.layers.Shapes;
+import io.convnb.shape.Shapes;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.conditions.Conditions;

@@ -6,7 +6,7 @@ import com.google.gson.reflect.TypeToken;
 import io.convnb.layers.Layer;
 import io.convnb.layers.Layers;
 import io.convnb.layers.Parameter;
-import io.convnb.layers.Shapes;
+import io.convnb.shape.Shapes;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;

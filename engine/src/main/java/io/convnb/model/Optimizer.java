@@ -40,7 +40,7 @@ public abstract class Optimizer {
         iterations++;
         for (Parameter p : parameters) {
             if (p.trainable()) {
-                INDArray[] s = state.computeIfAbsent(p, k -> newState(k.value()));
+                INDArray[] s = state.computeIfAbsent(p, k -> detachedState(k.value()));
                 update(p.value(), p.grad(), s, iterations);
             }
         }
@@ -50,6 +50,13 @@ public abstract class Optimizer {
     public void reset() {
         state.clear();
         iterations = 0;
+    }
+
+    /** Optimizer state lives as long as the model, so it is created outside any training-step workspace. */
+    private INDArray[] detachedState(INDArray value) {
+        try (var outside = org.nd4j.linalg.factory.Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return newState(value);
+        }
     }
 
     protected abstract INDArray[] newState(INDArray value);

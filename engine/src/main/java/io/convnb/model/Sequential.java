@@ -3,11 +3,12 @@ package io.convnb.model;
 import io.convnb.data.Batch;
 import io.convnb.data.BatchIterator;
 import io.convnb.data.Dataset;
+import io.convnb.data.ImageAugmentation;
 import io.convnb.layers.ActivatedLayer;
 import io.convnb.layers.Activations;
 import io.convnb.layers.Layer;
 import io.convnb.layers.Parameter;
-import io.convnb.layers.Shapes;
+import io.convnb.shape.Shapes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -286,26 +287,9 @@ public class Sequential {
                 boolean interrupted = false;
                 while (it.hasNext()) {
                     Batch batch = it.next();
-                    INDArray x = options.augmentation() == null ? batch.features() : options.augmentation().apply(batch.features());
-                    INDArray y = batch.labels();
-                    INDArray p = forward(x, true);
-                    double batchLoss = loss.value(p, y) + regularizationLoss();
-                    if (!Double.isFinite(batchLoss)) {
-                        String msg = String.format(Locale.ROOT, "Training diverged: the loss became %s at epoch %d, batch %d of %d. "
-                                + "The weights of the last good step are kept and this update was not applied. "
-                                + "Fixes: lower the learning rate (e.g. %s), check the inputs for NaN or huge values (scale pixels to [0, 1]), "
-                                + "or add BatchNormalization.", batchLoss, epoch + 1, b + 1, batches,
-                                optimizer.kerasName() + " with " + (optimizer.learningRate() / 10));
-                        history.stopped(History.StopReason.DIVERGED, msg);
-                        throw new TrainingDivergedException(msg, history);
-                    }
-                    backward(p, y);
-                    addRegularizationGradients();
-                    optimizer.step(params);
-                    lossSum += batchLoss * batch.size();
-                    if (!metrics.isEmpty()) {
-                        correct += countCorrect(p, y);
-                    }
+                    StepResult step = trainStep(batch, options.augmentation(), params, epoch, b, batches, history);
+                    lossSum += step.loss() * batch.size();
+                    correct += step.correct();
                     seen += batch.size();
                     Map<String, Double> running = new LinkedHashMap<>();
                     running.put("loss", lossSum / seen);
@@ -355,6 +339,36 @@ public class Sequential {
             }
         }
         return history;
+    }
+
+    private record StepResult(double loss, long correct) {
+    }
+
+    /**
+     * One optimisation step on one batch, inside a workspace that the next step reuses. The loss is
+     * checked before back-propagation, so a diverged step never reaches the weights.
+     */
+    private StepResult trainStep(Batch batch, ImageAugmentation augmentation, List<Parameter> params,
+                                 int epoch, int b, int batches, History history) {
+        try (var ws = StepWorkspace.open("convnb-train")) {
+            INDArray x = augmentation == null ? batch.features() : augmentation.apply(batch.features());
+            INDArray y = batch.labels();
+            INDArray p = forward(x, true);
+            double batchLoss = loss.value(p, y) + regularizationLoss();
+            if (!Double.isFinite(batchLoss)) {
+                String msg = String.format(Locale.ROOT, "Training diverged: the loss became %s at epoch %d, batch %d of %d. "
+                        + "The weights of the last good step are kept and this update was not applied. "
+                        + "Fixes: lower the learning rate (e.g. %s), check the inputs for NaN or huge values (scale pixels to [0, 1]), "
+                        + "or add BatchNormalization.", batchLoss, epoch + 1, b + 1, batches,
+                        optimizer.kerasName() + " with " + (optimizer.learningRate() / 10));
+                history.stopped(History.StopReason.DIVERGED, msg);
+                throw new TrainingDivergedException(msg, history);
+            }
+            backward(p, y);
+            addRegularizationGradients();
+            optimizer.step(params);
+            return new StepResult(batchLoss, metrics.isEmpty() ? 0 : countCorrect(p, y));
+        }
     }
 
     /** Forward pass through every layer. */
@@ -472,10 +486,12 @@ public class Sequential {
         for (int from = 0; from < data.size(); from += batchSize) {
             int to = Math.min(data.size(), from + batchSize);
             Dataset part = data.slice(from, to);
-            INDArray p = forward(part.features(), false);
-            lossSum += loss.value(p, part.labels()) * (to - from);
-            if (!metrics.isEmpty()) {
-                correct += countCorrect(p, part.labels());
+            try (var ws = StepWorkspace.open("convnb-eval")) {
+                INDArray p = forward(part.features(), false);
+                lossSum += loss.value(p, part.labels()) * (to - from);
+                if (!metrics.isEmpty()) {
+                    correct += countCorrect(p, part.labels());
+                }
             }
         }
         Map<String, Double> s = new LinkedHashMap<>();
@@ -492,15 +508,15 @@ public class Sequential {
             buildFor(Arrays.copyOfRange(x.shape(), 1, x.rank()));
         }
         long n = x.size(0);
-        if (n <= PREDICT_BATCH) {
-            return forward(x, false).dup();
-        }
         List<INDArray> parts = new ArrayList<>();
         for (long from = 0; from < n; from += PREDICT_BATCH) {
             long to = Math.min(n, from + PREDICT_BATCH);
-            parts.add(forward(x.get(NDArrayIndex.interval(from, to)).dup('c'), false).dup());
+            try (var ws = StepWorkspace.open("convnb-predict")) {
+                INDArray rows = n <= PREDICT_BATCH ? x : x.get(NDArrayIndex.interval(from, to)).dup('c');
+                parts.add(forward(rows, false).detach());
+            }
         }
-        return Nd4j.concat(0, parts.toArray(new INDArray[0]));
+        return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
     }
 
     public INDArray predict(Dataset data) {
