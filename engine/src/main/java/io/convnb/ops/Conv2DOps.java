@@ -134,7 +134,7 @@ public final class Conv2DOps {
         INDArray w2 = kernelMatrix(kernel, g.k(), g.f());
         INDArray dKernel = ConvGemm.weightGradient(OpChecks.plain(x), dy2, g).reshape('c', kernel.shape());
         INDArray dx = needInput ? ConvGemm.inputGradient(dy2, w2, g) : null;
-        INDArray db = hasBias ? dy2.sum(0) : null;
+        INDArray db = hasBias ? ConvGemm.columnSums(dy2) : null;
         return new ConvGradients(dx, dKernel, db);
     }
 
@@ -178,7 +178,7 @@ public final class Conv2DOps {
         INDArray x2 = OpChecks.plain(x).reshape('c', (long) g.n() * g.cellsPerImage(), g.f());
         INDArray dKernel = ConvGemm.weightGradient(dyPlain, x2, g).reshape('c', kernel.shape());
         INDArray dx = needInput ? ConvGemm.forward(dyPlain, kernelMatrix(kernel, g.k(), g.f()), g) : null;
-        INDArray db = hasBias ? dyPlain.reshape('c', dy.length() / g.c(), g.c()).sum(0) : null;
+        INDArray db = hasBias ? ConvGemm.columnSums(dyPlain.reshape('c', dy.length() / g.c(), g.c())) : null;
         return new ConvGradients(dx, dKernel, db);
     }
 

@@ -112,6 +112,16 @@ final class ConvGemm {
         return dx.toArray(g.n(), g.h(), g.w(), g.c());
     }
 
+    /**
+     * Column sums of a (rows, cols) matrix as a (cols) vector: the bias gradient. Computed as the GEMM
+     * ones(1, rows) · m; ND4J's sum(0) took 15-50 times as long on conv-sized matrices.
+     */
+    static INDArray columnSums(INDArray m) {
+        INDArray sums = Nd4j.createUninitialized(m.dataType(), new long[] {1, m.size(1)}, 'c');
+        Nd4j.gemm(Scratch.get().onesRow(m.dataType(), m.size(0)), m, sums, false, false, 1.0, 0.0);
+        return sums.reshape(m.size(1));
+    }
+
     /** The kernel columns of one group as a plain (K, f/groups) matrix. */
     private static INDArray groupColumns(INDArray w2, ConvGeometry g, int group) {
         return g.groups() == 1 ? w2 : w2.get(all(), interval(group * g.fg(), (group + 1) * g.fg())).dup('c');
