@@ -9,12 +9,17 @@ import org.nd4j.linalg.api.buffer.DataType;
  * Picks, per geometry and direction, whichever of ND4J's built-in conv and im2col + GEMM runs faster
  * here. Neither wins everywhere (oneDNN is several times faster on wide layers such as 56x56x64,
  * im2col + GEMM on few channels and on small images) and the crossover depends on the machine, so the
- * first {@link #TRIALS} calls of each kind run each implementation in turn and later calls use the one
- * with the smaller best time. Both give the same values up to float rounding.
+ * first calls of each kind run each implementation in turn ({@link #WARMUP} untimed, then {@link #TRIALS}
+ * timed runs each) and later calls use the one with the smaller best time. Both give the same values
+ * up to float rounding.
  */
 final class AutoTuner {
-    /** Timed runs of each implementation before deciding; the best of them counts (the first pays for JIT and setup). */
+    /** Untimed first runs of each implementation: they pay for JIT compilation and oneDNN primitive setup. */
+    static final int WARMUP = 1;
+    /** Timed runs of each implementation before deciding; the best of them counts (noise only ever adds time). */
     static final int TRIALS = 3;
+    /** Calls of one kind before the choice is fixed. */
+    static final int CALLS_TO_DECIDE = 2 * (WARMUP + TRIALS);
 
     /** The three calls that are raced separately. */
     enum Kind { FORWARD, BACKWARD, KERNEL_GRADIENT }
@@ -47,13 +52,15 @@ final class AutoTuner {
                 return;
             }
             if (builtin) {
-                builtinRuns++;
-                builtinBest = Math.min(builtinBest, nanos);
+                if (++builtinRuns > WARMUP) {
+                    builtinBest = Math.min(builtinBest, nanos);
+                }
             } else {
-                gemmRuns++;
-                gemmBest = Math.min(gemmBest, nanos);
+                if (++gemmRuns > WARMUP) {
+                    gemmBest = Math.min(gemmBest, nanos);
+                }
             }
-            if (builtinRuns >= TRIALS && gemmRuns >= TRIALS) {
+            if (builtinRuns >= WARMUP + TRIALS && gemmRuns >= WARMUP + TRIALS) {
                 builtinWins = builtinBest < gemmBest;
             }
         }

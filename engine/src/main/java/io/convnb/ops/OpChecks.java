@@ -79,9 +79,12 @@ final class OpChecks {
         return (int) v;
     }
 
-    /** A C-ordered array with default strides and its own buffer, so its data can be read as a flat array. */
+    /**
+     * A C-ordered array with default strides that spans its whole buffer from offset 0, so its data can
+     * be read as a flat array; a reshape of such an array qualifies without a copy.
+     */
     static INDArray plain(INDArray a) {
-        boolean ok = !a.isView() && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a)
+        boolean ok = a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a)
                 && a.offset() == 0 && a.data().length() == a.length();
         return ok ? a : a.dup('c');
     }

@@ -153,9 +153,19 @@ public final class Pool2DOps {
     public static INDArray globalAvgBackward(INDArray dy, long[] inputShape) {
         String op = "Pool2DOps.globalAvgBackward";
         checkGlobal(op, dy, inputShape);
-        long n = inputShape[0], h = inputShape[1], w = inputShape[2], c = inputShape[3];
-        INDArray share = dy.div(h * w).reshape(n, 1, 1, c);
-        return share.broadcast(n, h, w, c).dup('c');
+        int n = (int) inputShape[0], cells = (int) (inputShape[1] * inputShape[2]), c = (int) inputShape[3];
+        // A plain loop: ND4J's div + broadcast + dup took about 20 ms for (64, 14, 14, 64).
+        double[] g = FlatCopy.read(dy);
+        double[] dx = new double[(int) product(inputShape)];
+        for (int b = 0; b < n; b++) {
+            for (int cell = 0; cell < cells; cell++) {
+                int at = (b * cells + cell) * c;
+                for (int ch = 0; ch < c; ch++) {
+                    dx[at + ch] = g[b * c + ch] / cells;
+                }
+            }
+        }
+        return create(dx, dy.dataType(), inputShape);
     }
 
     /** Maximum over height and width: (N, H, W, C) -> (N, C). */

@@ -46,6 +46,13 @@ final class Scratch {
         return a;
     }
 
+    /** A reusable (1, length) row of ones (its slot is never handed out for writing). */
+    INDArray onesRow(DataType type, long length) {
+        String key = "ones:" + type + ':' + 1 + 'x' + length;   // the key matrix("ones", ...) stores it under
+        INDArray a = nativeArrays.get(key);
+        return a != null ? a : matrix("ones", type, 1, length).assign(1);
+    }
+
     /** A Java float array of at least {@code length} elements (contents undefined). */
     float[] floats(String slot, int length) {
         float[] a = floats.get(slot);

@@ -97,8 +97,8 @@ public final class ConvBenchmark {
             gemm.put(s.name(), time(s, reps, () -> Conv2DOps.forward(x, k, b, spec),
                     () -> Conv2DOps.backward(x, k, dy, spec, true, true)));
             Conv2DOps.useImplementation(ConvImplementation.AUTO);
-            // AUTO first races both implementations (AutoTuner.TRIALS runs each), so it warms up longer.
-            engine.put(s.name(), time(s, reps, 7, () -> Conv2DOps.forward(x, k, b, spec),
+            // AUTO first races both implementations (8 calls of each kind), so it warms up longer.
+            engine.put(s.name(), time(s, reps, 8 + 5, () -> Conv2DOps.forward(x, k, b, spec),
                     () -> Conv2DOps.backward(x, k, dy, spec, true, true)));
             builtin.put(s.name(), time(s, reps, () -> builtinForward(s, x, k, b),
                     () -> builtinBackward(s, x, k, b, dy)));
@@ -128,7 +128,7 @@ public final class ConvBenchmark {
     }
 
     private static Rates time(Shape s, int reps, Runnable fwd, Runnable bwd) {
-        return time(s, reps, 2, fwd, bwd);
+        return time(s, reps, 5, fwd, bwd);
     }
 
     private static Rates time(Shape s, int reps, int warmups, Runnable fwd, Runnable bwd) {
