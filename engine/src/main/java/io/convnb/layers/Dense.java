@@ -2,6 +2,7 @@ package io.convnb.layers;
 
 import io.convnb.shape.Shapes;
 
+import io.convnb.ops.ChannelOps;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -98,10 +99,7 @@ public class Dense extends ActivatedLayer {
         checkBatch(x);
         input = x;
         INDArray z = x.mmul(kernel.value());
-        if (bias != null) {
-            z.addiRowVector(bias.value());
-        }
-        return z;
+        return bias == null ? z : ChannelOps.addBias(z, bias.value());
     }
 
     @Override
@@ -109,7 +107,7 @@ public class Dense extends ActivatedLayer {
         // dW = x^T . dz ; db = sum over the batch ; dx = dz . W^T
         Nd4j.gemm(input, dz, kernel.grad(), true, false, 1.0, 0.0);
         if (bias != null) {
-            bias.grad().assign(dz.sum(0));
+            bias.grad().assign(ChannelOps.sumToChannels(dz));
         }
         return dz.mmul(kernel.value().transpose());
     }

@@ -6,8 +6,9 @@ package io.convnb.ops;
  */
 public enum ConvImplementation {
     /**
-     * Per geometry, whichever of the two below ran faster on this machine in the first calls
-     * (see {@code AutoTuner}); im2col + GEMM where libnd4j cannot express the geometry.
+     * libnd4j's oneDNN op for wide layers (at least {@code Conv2DOps.BUILTIN_MIN_CHANNELS} input
+     * channels and filters) where it can express the geometry, im2col + GEMM otherwise. A fixed rule,
+     * so results never depend on timings.
      */
     AUTO,
     /** Always the engine's im2col + GEMM ({@code ConvGemm}). */

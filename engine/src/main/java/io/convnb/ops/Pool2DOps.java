@@ -27,6 +27,9 @@ public final class Pool2DOps {
     /** Max pooling; records the winning cell of every window for {@link #maxBackward}. */
     public static PoolResult maxForward(INDArray x, int ph, int pw, Conv2DSpec s) {
         ConvGeometry g = geometry("Pool2DOps.maxForward", x, ph, pw, s);
+        if (x.dataType() == DataType.FLOAT) {
+            return MaxPoolFloat.forward(x, ph, pw, g);
+        }
         double[] in = FlatCopy.read(x);
         final int c = g.c();
         double[] out = new double[g.n() * g.oh() * g.ow() * c];
@@ -70,6 +73,9 @@ public final class Pool2DOps {
             throw new IllegalArgumentException(op + ": PoolResult is null; pass the result of maxForward.");
         }
         OpChecks.sameShape(op, "dy", dy, r.output().shape());
+        if (dy.dataType() == DataType.FLOAT) {
+            return MaxPoolFloat.backward(r, dy);
+        }
         double[] g = FlatCopy.read(dy);
         double[] dx = new double[(int) product(r.inputShape())];
         for (int o = 0; o < g.length; o++) {

@@ -41,6 +41,7 @@ public class LayerProbe {
         Arrays.fill(fw, Long.MAX_VALUE);
         Arrays.fill(bw, Long.MAX_VALUE);
         long total = Long.MAX_VALUE;
+        long sum = 0;
         for (int it = 0; it < 60; it++) {
             long t0 = System.nanoTime();
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(conf, "probe")) {
@@ -65,10 +66,13 @@ public class LayerProbe {
                 other[1] = Math.min(other[1], System.nanoTime() - t);
             }
             total = Math.min(total, System.nanoTime() - t0);
+            if (it >= 10) {
+                sum += System.nanoTime() - t0;
+            }
         }
         for (int i = 0; i < 5; i++) {
             System.out.printf("%-14s fwd %7.3f ms  bwd %7.3f ms%n", ls.get(i).name(), fw[i] / 1e6, bw[i] / 1e6);
         }
-        System.out.printf("loss %.3f ms, optimizer %.3f ms, best step %.3f ms -> %.0f samples/s%n", other[0] / 1e6, other[1] / 1e6, total / 1e6, 64e9 / total);
+        System.out.printf("loss %.3f ms, optimizer %.3f ms, best step %.3f ms -> %.0f samples/s; mean step %.3f ms%n", other[0] / 1e6, other[1] / 1e6, total / 1e6, 64e9 / total, sum / 50 / 1e6);
     }
 }

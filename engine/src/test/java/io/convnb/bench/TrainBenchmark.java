@@ -1,0 +1,108 @@
+package io.convnb.bench;
+
+import io.convnb.data.Dataset;
+import io.convnb.data.Datasets;
+import io.convnb.data.ImageAugmentation;
+import io.convnb.data.TrainTest;
+import io.convnb.layers.Activation;
+import io.convnb.layers.BatchNormalization;
+import io.convnb.layers.Conv2D;
+import io.convnb.layers.Dense;
+import io.convnb.layers.Dropout;
+import io.convnb.layers.Flatten;
+import io.convnb.layers.MaxPooling2D;
+import io.convnb.model.FitOptions;
+import io.convnb.model.History;
+import io.convnb.model.Sequential;
+import io.convnb.model.TrainingListener;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Training benchmark of issue 3, engine side; scripts/bench-train.sh runs it next to bench/train_torch.py.
+ * Mode {@code tutorial} (default): the Keras example model, batch 64, 3 epochs over all 60,000 images,
+ * samples/s of every epoch (the first is the warm-up) and test accuracy. Mode {@code bn}: two convolutions
+ * with batch normalization, trained with augmentation; prints test accuracy after each epoch.
+ * Output: one JSON line, like the PyTorch script's.
+ */
+public final class TrainBenchmark {
+    private TrainBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "tutorial";
+        int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        TrainTest data = Datasets.fashionMnist();
+        Sequential model = mode.equals("bn") ? twoConvBn() : tutorial();
+        model.compile("adam", "categorical_crossentropy", "accuracy");
+        List<Double> rates = new ArrayList<>();
+        TrainingListener timer = new TrainingListener() {
+            private long start;
+
+            @Override
+            public void onEpochBegin(int epoch) {
+                start = System.nanoTime();
+            }
+
+            @Override
+            public void onEpochEnd(int epoch, Map<String, Double> logs) {
+                rates.add(data.train().size() / ((System.nanoTime() - start) / 1e9));
+            }
+        };
+        FitOptions options = FitOptions.epochs(epochs).batchSize(64).seed(42).callbacks(timer).verbose(false);
+        if (mode.equals("bn")) {
+            options.augmentation(ImageAugmentation.builder().randomTranslation(0.1, 0.1).horizontalFlip(true).seed(7).build())
+                    .validationData(data.test());
+        }
+        History history = model.fit(data.train(), options);
+        double accuracy = model.evaluate(data.test()).accuracy();
+        StringBuilder sb = new StringBuilder("{\"impl\": \"convnb engine (" + mode + ")\", \"samples_per_s\": [");
+        for (int i = 0; i < rates.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", rates.get(i)));
+        }
+        sb.append(String.format(Locale.ROOT, "], \"test_accuracy\": %.4f, \"peak_rss_mb\": %.0f", accuracy, peakRssMb()));
+        if (mode.equals("bn")) {
+            sb.append(", \"val_accuracy\": ").append(history.metric("val_accuracy"));
+        }
+        System.out.println(sb.append('}'));
+    }
+
+    static Sequential tutorial() {
+        return new Sequential()
+                .add(new Conv2D(32, 3, 3).activation("relu").inputShape(28, 28, 1))
+                .add(new MaxPooling2D(2, 2))
+                .add(new Flatten())
+                .add(new Dense(128).activation("relu"))
+                .add(new Dense(10).activation("softmax"));
+    }
+
+    static Sequential twoConvBn() {
+        return new Sequential()
+                .add(new Conv2D(32, 3, 3).padding("same").useBias(false).inputShape(28, 28, 1))
+                .add(new BatchNormalization())
+                .add(new Activation("relu"))
+                .add(new MaxPooling2D(2, 2))
+                .add(new Conv2D(64, 3, 3).padding("same").useBias(false))
+                .add(new BatchNormalization())
+                .add(new Activation("relu"))
+                .add(new MaxPooling2D(2, 2))
+                .add(new Flatten())
+                .add(new Dropout(0.3))
+                .add(new Dense(128).activation("relu"))
+                .add(new Dense(10).activation("softmax"));
+    }
+
+    /** Peak resident memory of this process (VmHWM), including ND4J's native memory. */
+    static double peakRssMb() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+}
