@@ -52,20 +52,22 @@ public final class Conv2DOps {
     }
 
     /**
-     * Smallest channel count (input and filters) for which AUTO uses libnd4j's oneDNN convolution.
-     * Measured here: oneDNN ran the (32, 56, 56, 64) 3x3 layer at 71-180 GFLOP/s against 13-40 for
-     * im2col + GEMM, while on one or three input channels (the first layer of an image network)
-     * im2col + GEMM was faster. A fixed rule, not a timing race, so that the same model on the same
-     * machine computes the same numbers every run.
+     * Smallest channel count (input and filters) for which AUTO runs the backward pass with libnd4j's
+     * oneDNN op. Measured here (GFLOP/s, im2col + GEMM against oneDNN): forward A (64,28,28,1)x32 3x3
+     * 3.7 / 32, B (32,56,56,64)x64 3x3 102 / 212, C (16,224,224,3)x64 7x7/2 84 / 84, so forward always
+     * prefers oneDNN; backward A 10.2 / 9.6, B 85 / 197, C 71 / 43, so backward prefers it only for
+     * wide layers. A fixed rule rather than a timing race, so that the same model on the same machine
+     * computes the same numbers every run.
      */
-    static final int BUILTIN_MIN_CHANNELS = 16;
+    static final int BUILTIN_BACKWARD_MIN_CHANNELS = 16;
 
     /** libnd4j pad mode when the built-in op should run this call, else -1 (use im2col + GEMM). */
-    private static int builtinMode(ConvGeometry g, Conv2DSpec s) {
+    private static int builtinMode(ConvGeometry g, Conv2DSpec s, boolean backward) {
         return switch (implementation) {
             case IM2COL_GEMM -> -1;
             case ND4J_BUILTIN -> BuiltinConv.padMode(g, s);
-            case AUTO -> g.c() >= BUILTIN_MIN_CHANNELS && g.f() >= BUILTIN_MIN_CHANNELS ? BuiltinConv.padMode(g, s) : -1;
+            case AUTO -> !backward || g.c() >= BUILTIN_BACKWARD_MIN_CHANNELS && g.f() >= BUILTIN_BACKWARD_MIN_CHANNELS
+                    ? BuiltinConv.padMode(g, s) : -1;
         };
     }
 
@@ -82,7 +84,7 @@ public final class Conv2DOps {
     public static INDArray forward(INDArray x, INDArray kernel, INDArray biasOrNull, Conv2DSpec s) {
         ConvGeometry g = convGeometry("Conv2DOps.forward", x, kernel, s);
         checkBias("Conv2DOps.forward", x, biasOrNull, g.f());
-        int mode = builtinMode(g, s);
+        int mode = builtinMode(g, s, false);
         INDArray y;
         if (mode >= 0) {
             y = BuiltinConv.forward(OpChecks.plain(x), OpChecks.plain(kernel), biasOrNull, g, s, mode);
@@ -106,7 +108,7 @@ public final class Conv2DOps {
         ConvGeometry g = convGeometry(op, x, kernel, s);
         OpChecks.sameShape(op, "dy", dy, g.n(), g.oh(), g.ow(), g.f());
         OpChecks.sameType(op, x, "dy", dy);
-        int mode = builtinMode(g, s);
+        int mode = builtinMode(g, s, true);
         ConvGradients grads = mode >= 0
                 ? BuiltinConv.backward(OpChecks.plain(x), OpChecks.plain(kernel), OpChecks.plain(dy), hasBias, g, s, mode)
                 : gemmBackward(x, kernel, dy, g, needInput, hasBias);

@@ -6,9 +6,9 @@ package io.convnb.ops;
  */
 public enum ConvImplementation {
     /**
-     * libnd4j's oneDNN op for wide layers (at least {@code Conv2DOps.BUILTIN_MIN_CHANNELS} input
-     * channels and filters) where it can express the geometry, im2col + GEMM otherwise. A fixed rule,
-     * so results never depend on timings.
+     * libnd4j's oneDNN op for every forward pass it can express, and for the backward pass of wide
+     * layers (at least {@code Conv2DOps.BUILTIN_BACKWARD_MIN_CHANNELS} input channels and filters);
+     * im2col + GEMM otherwise. A fixed rule, so results never depend on timings.
      */
     AUTO,
     /** Always the engine's im2col + GEMM ({@code ConvGemm}). */
