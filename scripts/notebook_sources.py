@@ -420,6 +420,7 @@ var scores = model.evaluate(data.test());
 System.out.println(scores);
 history
 """),
+    code("history.toTable()"),
     md("""
 With the full training set the test accuracy lands around 0.90-0.91 after three epochs, what Keras reaches
 with this model. The table lists every epoch's metrics and how long it took.
@@ -546,6 +547,7 @@ results.put("early stopping", build(0, 0).fit(small, options().callbacks(stopper
 One row per run: the best validation accuracy, the final training-validation gap, and how many epochs ran.
 """),
     code("""
+double round3(double v) { return Math.round(v * 1000) / 1000.0; }
 var table = tech.tablesaw.api.Table.create("remedies");
 var name = tech.tablesaw.api.StringColumn.create("run");
 var ran = tech.tablesaw.api.IntColumn.create("epochs run");
@@ -557,10 +559,10 @@ for (var e : results.entrySet()) {
     History h = e.getValue();
     name.append(e.getKey());
     ran.append(h.epochCount());
-    trainAcc.append(h.last("accuracy"));
-    valAcc.append(h.last("val_accuracy"));
-    bestVal.append(h.metric("val_accuracy").stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
-    gap.append(h.last("accuracy") - h.last("val_accuracy"));
+    trainAcc.append(round3(h.last("accuracy")));
+    valAcc.append(round3(h.last("val_accuracy")));
+    bestVal.append(round3(h.metric("val_accuracy").stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN)));
+    gap.append(round3(h.last("accuracy") - h.last("val_accuracy")));
 }
 table.addColumns(name, ran, trainAcc, valAcc, bestVal, gap);
 table
@@ -627,8 +629,8 @@ for (int k : new int[] {3, 5, 7}) {
         outCol.append(out[0] + "x" + out[1] + "x" + out[2]);
         paramsCol.append(m.summary().totalParams());
         macsCol.append(ConvArithmetic.conv2dMultiplyAdds(out[0], out[1], k, k, 1, 32, 1));
-        accCol.append(m.evaluate(test).accuracy());
-        timeCol.append(seconds);
+        accCol.append(Math.round(m.evaluate(test).accuracy() * 1000) / 1000.0);
+        timeCol.append(Math.round(seconds * 10) / 10.0);
     }
 }
 table.addColumns(kernelCol, strideCol, outCol, paramsCol, macsCol, accCol, timeCol);
@@ -666,7 +668,7 @@ Dataset makeWaves(int n, int steps, long seed) {
     float[] y = new float[n * 3];
     for (int i = 0; i < n; i++) {
         int kind = i % 3;
-        double period = 8 + random.nextDouble() * 24, phase = random.nextDouble();
+        double period = 8 + random.nextDouble() * 24, phase = random.nextDouble(), amplitude = 0.5 + random.nextDouble();
         for (int t = 0; t < steps; t++) {
             double cycle = (t / period + phase) % 1.0;
             double value = switch (kind) {
@@ -674,7 +676,7 @@ Dataset makeWaves(int n, int steps, long seed) {
                 case 1 -> cycle < 0.5 ? 1 : -1;
                 default -> 2 * cycle - 1;
             };
-            x[i * steps + t] = (float) (value + 0.3 * (random.nextDouble() - 0.5));
+            x[i * steps + t] = (float) (amplitude * value + 1.6 * (random.nextDouble() - 0.5));
         }
         y[i * 3 + kind] = 1;
     }
@@ -683,7 +685,7 @@ Dataset makeWaves(int n, int steps, long seed) {
 }
 var waves = makeWaves(3000, 128, 1);
 var waveTest = makeWaves(600, 128, 2);
-show(signals(waves, 6));
+show(signals(waves, 3));
 """),
     md("""
 ## Causal padding
@@ -742,7 +744,7 @@ def main():
     specs = [
         ("01-convolution-from-first-principles.ipynb", "Convolution from first principles", {"text/html": 3, "image/png": 2}, NB1),
         ("02-stride-and-padding.ipynb", "Stride and padding arithmetic", {"image/png": 6, "text/html": 2}, NB2),
-        ("03-first-cnn.ipynb", "The first CNN", {"image/png": 5, "text/html": 3}, NB3),
+        ("03-first-cnn.ipynb", "The first CNN", {"image/png": 6, "text/html": 3}, NB3),
         ("04-overfitting.ipynb", "Fighting overfitting", {"image/png": 3, "text/html": 1}, NB4),
         ("05-kernel-size-and-stride.ipynb", "Choosing kernel size and stride", {"image/png": 1, "text/html": 2}, NB5),
         ("06-conv1d-signals.ipynb", "Convolution beyond images", {"image/png": 3, "text/html": 1}, NB6),

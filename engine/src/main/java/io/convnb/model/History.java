@@ -10,6 +10,7 @@ import java.util.Set;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 /**
  * What {@link Sequential#fit} returns: every completed epoch's metrics (Keras' {@code history.history}),
@@ -94,6 +95,8 @@ public final class History {
             for (Double v : metric(name)) {
                 c.append(v);
             }
+            // Shown with 4 decimals (seconds with 2); the column keeps the full values.
+            c.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(name.equals("seconds") ? 2 : 4));
             t.addColumns(c);
         }
         return t;

@@ -241,7 +241,8 @@ public class Sequential {
         }
         checkFinite(trainSet);
 
-        List<TrainingListener> listeners = new ArrayList<>(TrainingListeners.create(this));
+        // verbose(false) silences progress of every kind: the notebook's live display too, as Keras' verbose=0.
+        List<TrainingListener> listeners = new ArrayList<>(options.verbose() ? TrainingListeners.create(this) : List.of());
         if (options.verbose() && listeners.isEmpty()) {
             listeners.add(new ConsoleProgress(System.out));
         }

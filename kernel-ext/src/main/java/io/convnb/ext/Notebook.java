@@ -97,7 +97,7 @@ public final class Notebook {
             List<Double> v = e.getValue().metric(metric);
             series.put(e.getKey(), v.stream().mapToDouble(Double::doubleValue).toArray());
         }
-        return Charts.lines(metric + " by epoch", "epoch", metric, series, true);
+        return Charts.lines(metric + " by epoch, one line per run", "epoch", "", series, true);
     }
 
     /** The first {@code n} sequences of a 1-D data set {@code (N, steps, 1)}, one line each, labelled. */
