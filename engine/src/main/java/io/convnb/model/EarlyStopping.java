@@ -108,7 +108,8 @@ public class EarlyStopping extends Callback {
             }
         } else {
             wait++;
-            if (wait > patience) {
+            // Keras: stop once `patience` epochs in a row brought no improvement.
+            if (wait >= patience) {
                 stoppedEpoch = epoch;
                 model.requestStop();
             }

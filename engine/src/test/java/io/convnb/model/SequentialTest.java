@@ -250,6 +250,18 @@ class SequentialTest {
         assertEquals(0, es.bestEpoch());
         es.onTrainEnd(new History());
         assertEquals(1.0, w.getDouble(0));
+        // Keras semantics: patience 2 stops after the second epoch in a row without improvement.
+        EarlyStopping two = new EarlyStopping("val_accuracy").patience(2);
+        two.setModel(m);
+        two.onTrainBegin(new TrainingListener.TrainingInfo(m, 10, 8, 8, 1, 8, List.of("loss", "val_accuracy")));
+        two.onEpochEnd(0, Map.of("val_accuracy", 0.5));
+        two.onEpochEnd(1, Map.of("val_accuracy", 0.6));
+        two.onEpochEnd(2, Map.of("val_accuracy", 0.55));
+        assertEquals(-1, two.stoppedEpoch());
+        two.onEpochEnd(3, Map.of("val_accuracy", 0.6));
+        assertEquals(3, two.stoppedEpoch());
+        assertEquals(1, two.bestEpoch());
+
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
                 new EarlyStopping("val_loss").onTrainBegin(new TrainingListener.TrainingInfo(m, 1, 1, 1, 1, 0, List.of("loss", "accuracy"))));
         assertTrue(e.getMessage().contains("give validationSplit or validationData to fit"), e.getMessage());

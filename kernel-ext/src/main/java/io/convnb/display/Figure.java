@@ -40,7 +40,7 @@ public final class Figure implements DisplayDataRenderable {
     }
 
     /** Encodes with the JDK's PNG writer, which writes no tIME chunk, so equal images give equal bytes. */
-    static byte[] encode(BufferedImage image) {
+    public static byte[] encode(BufferedImage image) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(image, "png", out)) {

@@ -1,7 +1,7 @@
 package io.convnb.display;
 
 /** HTML helpers shared by the table renderers. */
-final class Html {
+public final class Html {
 
     /** Table style: compact, monospace numbers, no JavaScript. */
     static final String TABLE_STYLE = "border-collapse:collapse;font-size:12px;";
@@ -16,7 +16,7 @@ final class Html {
      * Escapes text for element content and attribute values: {@code & < > " '} become numeric
      * or XML entities, so the output is also well-formed XML.
      */
-    static String escape(String s) {
+    public static String escape(String s) {
         if (s == null) {
             return "";
         }

@@ -4,12 +4,8 @@ import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Base64;
 
-import javax.imageio.ImageIO;
 
 /**
  * Builds what a magic displays: {@code text/plain} always, {@code text/html} and {@code image/png}
@@ -39,17 +35,9 @@ final class MagicOutput {
         return d;
     }
 
-    /** Encodes an image with the JDK's PNG writer (no time chunk, so equal images give equal bytes). */
+    /** Encodes an image as PNG (equal images give equal bytes): the display package's encoder. */
     static byte[] png(BufferedImage image) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IllegalStateException("No PNG writer available in this JVM.");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return io.convnb.display.Figure.encode(image);
     }
 
     /** An {@code <img>} element showing {@code png} inline. */
@@ -63,21 +51,9 @@ final class MagicOutput {
         return "<pre>" + escape(text) + "</pre>";
     }
 
-    /** Escapes text for element content and attribute values (the result is also well-formed XML). */
+    /** Escapes text for element content and attribute values: the display package's escaping. */
     static String escape(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> b.append("&amp;");
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
+        return io.convnb.display.Html.escape(s);
     }
 
     /** A text table with columns padded to their widest cell; the first row is the header. */
