@@ -23,6 +23,11 @@ public class TestKernel extends BaseKernel {
         displayed.add(data);
     }
 
+    /** The last output a magic displayed. */
+    public DisplayData displayedLast() {
+        return displayed.get(displayed.size() - 1);
+    }
+
     @Override
     public DisplayData eval(String code) {
         throw new UnsupportedOperationException("TestKernel evaluates no code");
