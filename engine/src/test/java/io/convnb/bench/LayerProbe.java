@@ -19,7 +19,10 @@ import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Per-layer time of one training step of the tutorial model (minimum over iterations: robust to a busy machine). */
+/**
+ * Per-layer time of one training step of the tutorial model (minimum over iterations, robust to a busy
+ * machine), for finding where a step spends its time: run it like scripts/bench-train.sh runs TrainBenchmark.
+ */
 public class LayerProbe {
     public static void main(String[] a) {
         var b = Datasets.fashionMnist().train().batches(64, true, 1).next();

@@ -11,6 +11,7 @@ import io.convnb.layers.Dense;
 import io.convnb.layers.Dropout;
 import io.convnb.layers.Flatten;
 import io.convnb.layers.MaxPooling2D;
+import io.convnb.model.Adam;
 import io.convnb.model.EarlyStopping;
 import io.convnb.model.FitOptions;
 import io.convnb.model.History;
@@ -40,7 +41,7 @@ public final class TrainBenchmark {
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         TrainTest data = Datasets.fashionMnist();
         Sequential model = mode.equals("bn") ? twoConvBn() : tutorial();
-        model.compile("adam", "categorical_crossentropy", "accuracy");
+        model.compile(mode.equals("bn") ? new Adam(5e-4) : new Adam(1e-3), "categorical_crossentropy", "accuracy");
         List<Double> rates = new ArrayList<>();
         TrainingListener timer = new TrainingListener() {
             private long start;
@@ -64,10 +65,10 @@ public final class TrainBenchmark {
         FitOptions options = FitOptions.epochs(epochs).batchSize(64).seed(42).callbacks(timer).verbose(false);
         if (mode.equals("bn")) {
             // Validation on a held-out 10 % of the training images (never the test set); training stops
-            // when validation accuracy has not improved for 3 epochs and keeps the best epoch's weights.
+            // when validation accuracy has not improved for 4 epochs and keeps the best epoch's weights.
             options.augmentation(ImageAugmentation.builder().randomTranslation(0.05, 0.05).horizontalFlip(true).seed(7).build())
                     .validationSplit(0.1)
-                    .callbacks(new EarlyStopping("val_accuracy").patience(3).restoreBestWeights(true));
+                    .callbacks(new EarlyStopping("val_accuracy").patience(4).restoreBestWeights(true));
         }
         History history = model.fit(data.train(), options);
         double accuracy = model.evaluate(data.test()).accuracy();
