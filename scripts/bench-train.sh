@@ -14,7 +14,7 @@ mvn -q -B -pl engine dependency:build-classpath -Dmdep.includeScope=test -Dmdep.
 java_run() { java -Xmx4g -cp "engine/target/test-classes:engine/target/classes:$(cat "$cp_file")" io.convnb.bench.TrainBenchmark "$@" 2>/dev/null | tail -n 1; }
 
 if [ "${1:-}" = bn ]; then
-  java_run bn "${2:-8}"
+  java_run bn "${2:-20}"
   exit 0
 fi
 results=()
