@@ -20,7 +20,6 @@ public abstract class Pooling2D extends Layer {
     protected Padding padding = Padding.VALID;
     protected DataFormat dataFormat = DataFormat.CHANNELS_LAST;
     protected Conv2DSpec spec;
-    protected long[] nhwcInputShape;
 
     protected Pooling2D(int poolH, int poolW) {
         if (poolH < 1 || poolW < 1) {
