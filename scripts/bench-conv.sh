@@ -8,5 +8,5 @@ mvn -q -B -pl engine -am test-compile
 cp_file=$(mktemp)
 trap 'rm -f "$cp_file"' EXIT
 mvn -q -B -pl engine dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
-exec java -Xmx2g -Dreps="${REPS:-5}" -Dpython=/usr/bin/python3 -DtorchScript=bench/conv_torch.py \
+exec java -Xmx2g --add-modules=jdk.incubator.vector -Dreps="${REPS:-5}" -Dpython=/usr/bin/python3 -DtorchScript=bench/conv_torch.py \
   -cp "engine/target/test-classes:engine/target/classes:$(cat "$cp_file")" io.convnb.bench.ConvBenchmark "$@"

@@ -30,7 +30,7 @@
 # kernel; the remaining ~10 GiB stay for the OS, Jupyter, the browser and another kernel.
 set -euo pipefail
 
-JVM_FLAGS=(-Xmx4g -XX:+UseG1GC
+JVM_FLAGS=(-Xmx4g -XX:+UseG1GC --add-modules=jdk.incubator.vector
            -Dorg.bytedeco.javacpp.maxbytes=8g
            -Dorg.bytedeco.javacpp.maxphysicalbytes=14g
            -Djava.awt.headless=true)

@@ -6,9 +6,11 @@ package io.convnb.ops;
  */
 public enum ConvImplementation {
     /**
-     * libnd4j's oneDNN op for every forward pass it can express, and for the backward pass of wide
-     * layers (at least {@code Conv2DOps.BUILTIN_BACKWARD_MIN_CHANNELS} input channels and filters);
-     * im2col + GEMM otherwise. A fixed rule, so results never depend on timings.
+     * The engine's direct vectorised convolution for thin float layers (at most
+     * {@code Conv2DOps.DIRECT_MAX_CHANNELS} input channels, one group, stride 1) when the JVM has the
+     * Vector API; otherwise libnd4j's oneDNN op for every forward pass it can express, and for the
+     * backward pass of wide layers (at least {@code Conv2DOps.BUILTIN_BACKWARD_MIN_CHANNELS} input
+     * channels and filters); im2col + GEMM for the rest. A fixed rule, so results never depend on timings.
      */
     AUTO,
     /** Always the engine's im2col + GEMM ({@code ConvGemm}). */
@@ -17,5 +19,11 @@ public enum ConvImplementation {
      * ND4J's built-in {@code conv2d}/{@code conv2d_bp} custom ops where they can express the geometry
      * (one group, no dilation, symmetric or TensorFlow "same" padding), im2col + GEMM otherwise.
      */
-    ND4J_BUILTIN
+    ND4J_BUILTIN,
+    /**
+     * The engine's direct convolution vectorised over filters ({@code DirectConvFloat}) for every FLOAT
+     * call with one group, when the JVM has the Vector API ({@code --add-modules=jdk.incubator.vector});
+     * otherwise, and for DOUBLE or grouped calls, what AUTO picks.
+     */
+    DIRECT
 }

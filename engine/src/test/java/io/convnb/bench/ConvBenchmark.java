@@ -145,9 +145,17 @@ public final class ConvBenchmark {
             .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP)
             .policyMirroring(MirroringPolicy.FULL).policySpill(SpillPolicy.REALLOCATE).build();
 
+    /**
+     * Warm-up is at least {@code warmups} pairs and at least {@link #WARM_UP_NANOS}: Java code (the
+     * direct convolution, the copy loops) runs interpreted, then through two JIT compilers, before it
+     * reaches its steady speed, which for the Vector API kernels took 50-100 calls here.
+     */
+    private static final long WARM_UP_NANOS = 2_000_000_000L;
+
     private static Rates time(Shape s, int reps, int warmups, Runnable fwd, Runnable bwd) {
         String id = "bench-" + s.name() + "-" + System.nanoTime();
-        for (int i = 0; i < warmups; i++) {
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < warmups || System.nanoTime() - warmStart < WARM_UP_NANOS; i++) {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, id)) {
                 fwd.run();
                 bwd.run();

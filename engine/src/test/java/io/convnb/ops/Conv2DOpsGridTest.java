@@ -4,6 +4,7 @@ import static io.convnb.ops.TestTensors.assertClose;
 import static io.convnb.ops.TestTensors.nd;
 import static io.convnb.ops.TestTensors.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,13 +39,51 @@ class Conv2DOpsGridTest {
     @Test
     void im2colGemmMatchesNaiveLoopsOverTheGrid() {
         Conv2DOps.useImplementation(ConvImplementation.IM2COL_GEMM);
-        assertTrue(sweep(false) > 1000);
+        assertTrue(sweep(Mode.ALL) > 1000);
+    }
+
+    @Test
+    void directVectorConvMatchesNaiveLoopsOverTheGrid() {
+        assertTrue(VectorSupport.available(), "the tests run with --add-modules=jdk.incubator.vector (pom.xml argLine)");
+        Conv2DOps.useImplementation(ConvImplementation.DIRECT);
+        assertTrue(sweep(Mode.DIRECT) > 500);
+    }
+
+    @Test
+    void directVectorConvHandlesWideFilterCountsBatchSplitsAndViews() {
+        Conv2DOps.useImplementation(ConvImplementation.DIRECT);
+        Random rnd = new Random(31);
+        // 40 filters: two full vectors of 16 plus a padded one; 5 images split 2/3 across the cores;
+        // rows wider than the four-column blocks, with an overlapping last block (13 = 4+4+4+1).
+        checkCase(rnd, 5, new int[] {9, 15}, new int[] {3, 3}, new int[] {1, 1, 40},
+                new NaiveOps.Geo(1, 1, 1, 1, 1, 1, 1, 1, 1), DataType.FLOAT, false);
+        checkCase(rnd, 3, new int[] {11, 10}, new int[] {5, 5}, new int[] {3, 1, 32},
+                new NaiveOps.Geo(2, 2, 1, 1, 2, 2, 2, 2, 1), DataType.FLOAT, true);
+        checkCase(rnd, 4, new int[] {12, 12}, new int[] {3, 3}, new int[] {2, 1, 7},
+                new NaiveOps.Geo(1, 2, 2, 1, 0, 3, 1, 0, 1), DataType.FLOAT, false);
+        checkCase(rnd, 1, new int[] {6, 30}, new int[] {1, 4}, new int[] {4, 1, 64},
+                new NaiveOps.Geo(1, 1, 1, 3, 0, 0, 4, 5, 1), DataType.FLOAT, false);
+    }
+
+    @Test
+    void autoUsesTheDirectConvForThinFloatLayersOnly() {
+        ConvGeometry thin = new ConvGeometry(64, 28, 28, 1, 26, 26, 32, 3, 3, 1, 1, 1, 1, 0, 0, 1);
+        ConvGeometry wide = new ConvGeometry(64, 13, 13, 32, 11, 11, 64, 3, 3, 1, 1, 1, 1, 0, 0, 1);
+        ConvGeometry grouped = new ConvGeometry(8, 10, 10, 4, 8, 8, 8, 3, 3, 1, 1, 1, 1, 0, 0, 2);
+        ConvGeometry strided = new ConvGeometry(16, 224, 224, 3, 112, 112, 64, 7, 7, 2, 2, 1, 1, 2, 2, 1);
+        assertTrue(Conv2DOps.direct(thin, DataType.FLOAT));
+        assertFalse(Conv2DOps.direct(thin, DataType.DOUBLE));
+        assertFalse(Conv2DOps.direct(wide, DataType.FLOAT));
+        assertFalse(Conv2DOps.direct(grouped, DataType.FLOAT));
+        assertFalse(Conv2DOps.direct(strided, DataType.FLOAT));
+        Conv2DOps.useImplementation(ConvImplementation.IM2COL_GEMM);
+        assertFalse(Conv2DOps.direct(thin, DataType.FLOAT));
     }
 
     @Test
     void nd4jBuiltinConvMatchesNaiveLoopsWhereItApplies() {
         Conv2DOps.useImplementation(ConvImplementation.ND4J_BUILTIN);
-        assertTrue(sweep(true) > 200);
+        assertTrue(sweep(Mode.BUILTIN) > 200);
     }
 
     @Test
@@ -63,8 +102,11 @@ class Conv2DOpsGridTest {
                 Conv2DSpec.of(2, 2, 2, 3, 2, 3)));
     }
 
-    /** Runs the grid; with builtinOnly, only the cases libnd4j can express. Returns the cases checked. */
-    private static int sweep(boolean builtinOnly) {
+    /** Which cases of the grid a sweep runs: all; those libnd4j can express; one group, all in FLOAT. */
+    private enum Mode { ALL, BUILTIN, DIRECT }
+
+    /** Runs the grid in the given mode. Returns the cases checked. */
+    private static int sweep(Mode mode) {
         Random rnd = new Random(42);
         int checked = 0, caseNo = 0;
         for (int[] size : SIZES) {
@@ -79,12 +121,13 @@ class Conv2DOpsGridTest {
                                         || NaiveOps.positions(size[1], p[2], p[3], k[1], d[1], st[1]) < 1) {
                                     continue;
                                 }
-                                if (builtinOnly && !builtinApplies(size, k, ch, geo)) {
+                                if (mode == Mode.BUILTIN && !builtinApplies(size, k, ch, geo)
+                                        || mode == Mode.DIRECT && ch[1] != 1) {
                                     continue;
                                 }
                                 // Every 5th case passes a non-contiguous view; every 7th runs in FLOAT.
                                 boolean view = caseNo % 5 == 0;
-                                DataType type = caseNo % 7 == 0 ? DataType.FLOAT : DataType.DOUBLE;
+                                DataType type = caseNo % 7 == 0 || mode == Mode.DIRECT ? DataType.FLOAT : DataType.DOUBLE;
                                 checkCase(rnd, 2, size, k, ch, geo, type, view);
                                 checked++;
                             }
