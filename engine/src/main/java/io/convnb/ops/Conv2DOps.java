@@ -72,16 +72,30 @@ public final class Conv2DOps {
      */
     static final int DIRECT_MAX_CHANNELS = 4;
 
-    /** Whether a call of this geometry and type runs {@link DirectConvFloat}. */
-    static boolean direct(ConvGeometry g, DataType type) {
-        boolean applies = VectorSupport.available() && type == DataType.FLOAT && g.groups() == 1
+    /** Whether {@link DirectConvFloat} can compute a call of this geometry and type in this JVM. */
+    private static boolean directApplies(ConvGeometry g, DataType type) {
+        return VectorSupport.available() && type == DataType.FLOAT && g.groups() == 1
                 && (long) g.n() * g.h() * g.w() * g.c() <= Integer.MAX_VALUE
                 && (long) g.n() * g.cellsPerImage() * g.f() <= Integer.MAX_VALUE && DirectConvFloat.fits(g);
-        return applies && switch (implementation) {
+    }
+
+    /** Whether a call of this geometry and type runs {@link DirectConvFloat}. */
+    static boolean direct(ConvGeometry g, DataType type) {
+        return directApplies(g, type) && switch (implementation) {
             case DIRECT -> true;
             case AUTO -> g.c() <= DIRECT_MAX_CHANNELS && g.sh() == 1 && g.sw() == 1;
             default -> false;
         };
+    }
+
+    /**
+     * Whether AUTO computes only the input gradient of a call directly: thin layers with strides, whose
+     * kernel gradient im2col + GEMM computes faster (on (16,224,224,3) x64 7x7 stride 2, dW 55 ms
+     * against 91 direct; dx 49 ms direct against 64).
+     */
+    static boolean directInputGradient(ConvGeometry g, DataType type) {
+        return implementation == ConvImplementation.AUTO && g.c() <= DIRECT_MAX_CHANNELS && (g.sh() > 1 || g.sw() > 1)
+                && directApplies(g, type);
     }
 
     /**
@@ -143,7 +157,13 @@ public final class Conv2DOps {
         OpChecks.sameShape(op, "dy", dy, g.n(), g.oh(), g.ow(), g.f());
         OpChecks.sameType(op, x, "dy", dy);
         if (direct(g, x.dataType())) {
-            return DirectConvFloat.backward(x, kernel, dy, g, needInput, hasBias);
+            return DirectConvFloat.backward(x, kernel, dy, g, needInput, true, hasBias);
+        }
+        if (needInput && directInputGradient(g, x.dataType())) {
+            // Thin strided layer: the kernel gradient as one GEMM over the patch matrix, dx gathered directly.
+            ConvGradients w = gemmBackward(x, kernel, dy, g, false, hasBias);
+            INDArray dx = DirectConvFloat.backward(x, kernel, dy, g, true, false, false).input();
+            return new ConvGradients(dx, w.kernel(), w.bias());
         }
         int mode = builtinMode(g, s, true);
         ConvGradients grads = mode >= 0

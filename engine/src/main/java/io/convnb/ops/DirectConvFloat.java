@@ -19,8 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Each image is copied into a zero-bordered Java array first, so every window reads in bounds and
  * no tap needs a padding test; output, gradient and input-gradient tiles of one image stay in the
  * core's cache and go to or from native memory in one bulk copy. Filters are padded with zero lanes
- * to a multiple of the vector length. Images are split between cores; each core keeps its own
- * weight-gradient partial sums, added up at the end in a fixed order, so results repeat exactly.
+ * to a multiple of the vector length. Images are split into chunks that the cores share out
+ * ({@link ImageParts}); each chunk keeps its own weight-gradient partial sums, added up at the end in
+ * chunk order, so results repeat exactly.
  *
  * <ul>
  *   <li>forward: {@code y[oh,ow,:] = bias + sum_{i,j,c} x[oh*sh+i*dh, ow*sw+j*dw, c] * W[i,j,c,:]},
@@ -55,7 +56,7 @@ final class DirectConvFloat {
      * output gradient for the input-gradient gather, is (zh, zw, fp).
      */
     private record Plan(ConvGeometry g, int hp, int wp, int fp, int zh, int zw, int[] tapOffsets, int[] cellOffsets,
-                        int[] zCells, int[] gatherZ, int[] gatherW) {
+                        int[] zCells, int[][] gatherZ, int[][] gatherW) {
         static Plan of(ConvGeometry g) {
             int c = g.c();
             int hp = (g.oh() - 1) * g.sh() + (g.kh() - 1) * g.dh() + 1;
@@ -81,16 +82,28 @@ final class DirectConvFloat {
                     zCells[k] = ((top + oh * g.sh()) * zw + left + ow * g.sw()) * fp;
                 }
             }
-            // Input-gradient gather, one entry per (tap i,j; filter block): Z is read at base - gatherZ[u]
-            // and the kernel at gatherW[u] + ch*fp.
+            // Input-gradient gather tables, one per phase (ph mod sh, pw mod sw) of the padded input cell:
+            // one entry per (tap i,j that lands on an output cell from that phase; filter block). Z is read
+            // at base - gatherZ[phase][u] and the kernel at gatherW[phase][u] + ch*fp.
             int blocks = fp / L;
-            int[] gz = new int[g.kh() * g.kw() * blocks], gw = new int[gz.length];
-            for (int i = 0, u = 0; i < g.kh(); i++) {
-                for (int j = 0; j < g.kw(); j++) {
-                    for (int blk = 0; blk < blocks; blk++, u++) {
-                        gz[u] = (i * g.dh() * zw + j * g.dw()) * fp - blk * L;
-                        gw[u] = (i * g.kw() + j) * c * fp + blk * L;
+            int[][] gz = new int[g.sh() * g.sw()][], gw = new int[gz.length][];
+            for (int rp = 0; rp < g.sh(); rp++) {
+                for (int cp = 0; cp < g.sw(); cp++) {
+                    int[] tz = new int[g.kh() * g.kw() * blocks], tw = new int[tz.length];
+                    int u = 0;
+                    for (int i = 0; i < g.kh(); i++) {
+                        for (int j = 0; j < g.kw(); j++) {
+                            if (Math.floorMod(rp - i * g.dh(), g.sh()) != 0 || Math.floorMod(cp - j * g.dw(), g.sw()) != 0) {
+                                continue;
+                            }
+                            for (int blk = 0; blk < blocks; blk++, u++) {
+                                tz[u] = (i * g.dh() * zw + j * g.dw()) * fp - blk * L;
+                                tw[u] = (i * g.kw() + j) * c * fp + blk * L;
+                            }
+                        }
                     }
+                    gz[rp * g.sw() + cp] = Arrays.copyOf(tz, u);
+                    gw[rp * g.sw() + cp] = Arrays.copyOf(tw, u);
                 }
             }
             return new Plan(g, hp, wp, fp, hp + top, zw, taps, cells, zCells, gz, gw);
@@ -132,7 +145,7 @@ final class DirectConvFloat {
         FloatBuffer yb = y.data().asNioFloat();
         int yOff = Math.toIntExact(y.offset());
         int outPerImage = g.cellsPerImage() * g.f();
-        ImageParts.run(g.n(), (part, first, count) -> {
+        ImageParts.run(g.n(), (chunk, first, count) -> {
             Scratch s = Scratch.get();
             float[] img = s.floats("direct.image", p.imageLength());
             float[] tile = s.floats("direct.tile", p.tileLength());
@@ -147,9 +160,12 @@ final class DirectConvFloat {
         return y;
     }
 
-    /** Gradients of {@link #forward}; dx only when {@code needInput}, the bias gradient only when {@code hasBias}. */
+    /**
+     * Gradients of {@link #forward}: dx only when {@code needInput}, the kernel gradient only when
+     * {@code needKernel}, the bias gradient only when {@code hasBias}; the others are null.
+     */
     static ConvGradients backward(INDArray x, INDArray kernel, INDArray dy, ConvGeometry g, boolean needInput,
-                                  boolean hasBias) {
+                                  boolean needKernel, boolean hasBias) {
         Plan p = Plan.of(g);
         float[] w = needInput ? paddedRows(kernel, g.k(), g.f(), p.fp()) : null;
         INDArray xPlain = OpChecks.plain(x), dyPlain = OpChecks.plain(dy);
@@ -159,11 +175,11 @@ final class DirectConvFloat {
                 : null;
         FloatBuffer dxb = needInput ? dx.data().asNioFloat() : null;
         int dxOff = needInput ? Math.toIntExact(dx.offset()) : 0;
-        int parts = ImageParts.count(g.n());
-        float[][] dwParts = new float[parts][g.k() * p.fp()];
-        float[][] dbParts = new float[parts][p.fp()];
+        int chunks = ImageParts.count(g.n());
+        float[][] dwParts = new float[chunks][needKernel ? g.k() * p.fp() : 0];
+        float[][] dbParts = new float[chunks][hasBias ? p.fp() : 0];
         int inPerImage = g.h() * g.w() * g.c();
-        ImageParts.run(g.n(), (part, first, count) -> {
+        ImageParts.run(g.n(), (chunk, first, count) -> {
             Scratch s = Scratch.get();
             float[] img = s.floats("direct.image", p.imageLength());
             float[] z = s.floats("direct.z", p.zLength());
@@ -171,19 +187,24 @@ final class DirectConvFloat {
             Arrays.fill(z, 0, p.zLength(), 0f);   // only the strided cells are rewritten, lanes f..fp-1 never
             float[] dxTile = needInput ? s.floats("direct.dx", inPerImage) : null;
             for (int n = first; n < first + count; n++) {
-                loadImage(xb, xOff, n, p, img);
+                if (needKernel) {
+                    loadImage(xb, xOff, n, p, img);
+                }
                 loadGradient(dyb, dyOff, n, p, z);
                 if (hasBias) {
-                    biasGradient(z, p, dbParts[part]);
+                    biasGradient(z, p, dbParts[chunk]);
                 }
-                kernelGradient(img, z, p, dwParts[part]);
+                if (needKernel) {
+                    kernelGradient(img, z, p, dwParts[chunk]);
+                }
                 if (needInput) {
                     inputGradient(z, w, p, dxTile);
                     dxb.put(dxOff + n * inPerImage, dxTile, 0, inPerImage);
                 }
             }
         });
-        INDArray dKernel = fromPadded(sumParts(dwParts), g.k(), g.f(), p.fp(), g.kh(), g.kw(), g.c(), g.f());
+        INDArray dKernel = needKernel ? fromPadded(sumParts(dwParts), g.k(), g.f(), p.fp(), g.kh(), g.kw(), g.c(), g.f())
+                : null;
         INDArray db = hasBias ? fromPadded(sumParts(dbParts), 1, g.f(), p.fp(), g.f()) : null;
         return new ConvGradients(dx, dKernel, db);
     }
@@ -436,14 +457,16 @@ final class DirectConvFloat {
     }
 
     /**
-     * dx of one image from Z; input cells that no window reads get zero. Four neighbouring cells of a
-     * row are gathered together: they share every kernel load and give four independent FMA chains.
+     * dx of one image from Z; input cells that no window reads get zero. Only the taps that land on
+     * an output cell are visited: with strides, input row ph sees tap row i only when
+     * {@code (ph - i*dh) mod sh == 0}, so the cells of one row are taken phase by phase, each phase
+     * with its own tap table. Four cells of the same phase are gathered together: they share every
+     * kernel load and give four independent FMA chains.
      */
     private static void inputGradient(float[] z, float[] w, Plan p, float[] dx) {
         ConvGeometry g = p.g();
-        final int c = g.c(), fp = p.fp(), zw = p.zw();
+        final int c = g.c(), fp = p.fp(), zw = p.zw(), sw = g.sw();
         final int top = (g.kh() - 1) * g.dh(), left = (g.kw() - 1) * g.dw();
-        final int[] zOff = p.gatherZ(), wOff = p.gatherW();
         final int validCols = Math.max(0, Math.min(g.w(), p.wp() - g.pl()));
         for (int ih = 0; ih < g.h(); ih++) {
             final int ph = ih + g.pt(), rowOut = ih * g.w() * c;
@@ -452,37 +475,52 @@ final class DirectConvFloat {
                 continue;
             }
             final int zRow = ((ph + top) * zw + g.pl() + left) * fp;
-            for (int ch = 0; ch < c; ch++) {
-                final int chOff = ch * fp;
-                final int blockedEnd = validCols >= 4 ? validCols : 0;
-                for (int start = 0; start < blockedEnd; start += 4) {
-                    final int iw = Math.min(start, validCols - 4);   // the last block may overlap
-                    final int zb = zRow + iw * fp;
-                    FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                    for (int u = 0; u < zOff.length; u++) {
-                        FloatVector wv = FloatVector.fromArray(S, w, wOff[u] + chOff);
-                        int zi = zb - zOff[u];
-                        a0 = FloatVector.fromArray(S, z, zi).fma(wv, a0);
-                        a1 = FloatVector.fromArray(S, z, zi + fp).fma(wv, a1);
-                        a2 = FloatVector.fromArray(S, z, zi + 2 * fp).fma(wv, a2);
-                        a3 = FloatVector.fromArray(S, z, zi + 3 * fp).fma(wv, a3);
-                    }
-                    int o = rowOut + iw * c + ch;
-                    dx[o] = a0.reduceLanes(VectorOperators.ADD);
-                    dx[o + c] = a1.reduceLanes(VectorOperators.ADD);
-                    dx[o + 2 * c] = a2.reduceLanes(VectorOperators.ADD);
-                    dx[o + 3 * c] = a3.reduceLanes(VectorOperators.ADD);
-                }
-                for (int iw = blockedEnd; iw < validCols; iw++) {
-                    final int zb = zRow + iw * fp;
-                    FloatVector a0 = FloatVector.zero(S);
-                    for (int u = 0; u < zOff.length; u++) {
-                        a0 = FloatVector.fromArray(S, z, zb - zOff[u]).fma(FloatVector.fromArray(S, w, wOff[u] + chOff), a0);
-                    }
-                    dx[rowOut + iw * c + ch] = a0.reduceLanes(VectorOperators.ADD);
+            for (int cp = 0; cp < sw; cp++) {
+                final int phase = (ph % g.sh()) * sw + cp;
+                final int[] zOff = p.gatherZ()[phase], wOff = p.gatherW()[phase];
+                final int first = Math.floorMod(cp - g.pl(), sw);   // first column iw with (iw + pl) mod sw == cp
+                final int cells = first < validCols ? (validCols - first + sw - 1) / sw : 0;
+                for (int ch = 0; ch < c; ch++) {
+                    gatherRow(z, w, dx, zOff, wOff, ch * fp, zRow + first * fp, sw * fp, rowOut + first * c + ch, sw * c,
+                            cells);
                 }
             }
             Arrays.fill(dx, rowOut + validCols * c, rowOut + g.w() * c, 0f);
+        }
+    }
+
+    /**
+     * {@code cells} input cells of one row and phase: cell m reads Z from {@code zFirst + m*zStep} and
+     * writes dx at {@code dxFirst + m*dxStep}.
+     */
+    private static void gatherRow(float[] z, float[] w, float[] dx, int[] zOff, int[] wOff, int chOff, int zFirst,
+                                  int zStep, int dxFirst, int dxStep, int cells) {
+        final int blockedEnd = cells >= 4 ? cells : 0;
+        for (int start = 0; start < blockedEnd; start += 4) {
+            final int m = Math.min(start, cells - 4);   // the last block may overlap the one before
+            final int zb = zFirst + m * zStep;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int u = 0; u < zOff.length; u++) {
+                FloatVector wv = FloatVector.fromArray(S, w, wOff[u] + chOff);
+                int zi = zb - zOff[u];
+                a0 = FloatVector.fromArray(S, z, zi).fma(wv, a0);
+                a1 = FloatVector.fromArray(S, z, zi + zStep).fma(wv, a1);
+                a2 = FloatVector.fromArray(S, z, zi + 2 * zStep).fma(wv, a2);
+                a3 = FloatVector.fromArray(S, z, zi + 3 * zStep).fma(wv, a3);
+            }
+            int o = dxFirst + m * dxStep;
+            dx[o] = a0.reduceLanes(VectorOperators.ADD);
+            dx[o + dxStep] = a1.reduceLanes(VectorOperators.ADD);
+            dx[o + 2 * dxStep] = a2.reduceLanes(VectorOperators.ADD);
+            dx[o + 3 * dxStep] = a3.reduceLanes(VectorOperators.ADD);
+        }
+        for (int m = blockedEnd; m < cells; m++) {
+            final int zb = zFirst + m * zStep;
+            FloatVector a0 = FloatVector.zero(S);
+            for (int u = 0; u < zOff.length; u++) {
+                a0 = FloatVector.fromArray(S, z, zb - zOff[u]).fma(FloatVector.fromArray(S, w, wOff[u] + chOff), a0);
+            }
+            dx[dxFirst + m * dxStep] = a0.reduceLanes(VectorOperators.ADD);
         }
     }
 

@@ -4,9 +4,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Splits a batch of images into one contiguous part per core and runs the parts in parallel: the
- * calling thread takes part 0, a team of daemon threads the others. Part k always gets the same
- * images for the same batch size, so per-part partial sums add up in the same order on every run.
+ * Splits a batch of images into contiguous chunks, {@link #CHUNKS_PER_CORE} per core, and runs them on
+ * the calling thread and a team of daemon threads, each thread claiming the next chunk as it
+ * finishes one: on a shared machine one core is often slower for a while, and a fixed half-and-half
+ * split then waits for it. Chunk k always holds the same images for the same batch size, so per-chunk
+ * partial sums, added up in chunk order, give the same result whichever thread ran which chunk.
  *
  * <p>Why not a parallel stream or an executor: here (a 2-vCPU VM) a parked thread took 0.2-0.3 ms to
  * start its part, a third of a whole (64, 28, 28, 1) forward pass, because waking an idle virtual
@@ -18,6 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class ImageParts {
     /** How long an idle team thread keeps polling for work before it parks. */
     static final long SPIN_NANOS = 200_000;
+    /** Chunks per core: enough for the fast cores to take over the work of a slow one. */
+    static final int CHUNKS_PER_CORE = 4;
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     private static final ReentrantLock TEAM_LOCK = new ReentrantLock();
     private static volatile Worker[] team;
@@ -25,41 +29,39 @@ final class ImageParts {
     private ImageParts() {
     }
 
-    /** Work on images [first, first+count), as part number {@code part} of {@link #count}. */
+    /** Work on images [first, first+count), chunk number {@code chunk} of {@link #count}. */
     @FunctionalInterface
     interface Body {
-        void run(int part, int first, int count);
+        void run(int chunk, int first, int count);
     }
 
-    /** How many parts a batch of {@code images} is split into: one per core, at most one per image. */
+    /** How many chunks a batch of {@code images} is split into: at most one per image. */
     static int count(int images) {
-        return Math.max(1, Math.min(images, CORES));
+        return Math.max(1, Math.min(images, CORES == 1 ? 1 : CORES * CHUNKS_PER_CORE));
     }
 
     static void run(int images, Body body) {
-        int parts = count(images);
-        if (parts == 1) {
-            body.run(0, 0, images);
-            return;
-        }
-        if (!TEAM_LOCK.tryLock()) {
-            for (int p = 0; p < parts; p++) {
-                body.run(p, first(images, parts, p), first(images, parts, p + 1) - first(images, parts, p));
+        int chunks = count(images);
+        if (chunks == 1 || !TEAM_LOCK.tryLock()) {
+            for (int k = 0; k < chunks; k++) {
+                body.run(k, first(images, chunks, k), first(images, chunks, k + 1) - first(images, chunks, k));
             }
             return;
         }
         try {
             Worker[] workers = team();
-            Task[] tasks = new Task[parts - 1];
-            for (int p = 1; p < parts; p++) {
-                tasks[p - 1] = new Task(body, p, first(images, parts, p), first(images, parts, p + 1));
-                workers[p - 1].hand(tasks[p - 1]);
+            Batch batch = new Batch(body, images, chunks);
+            Task[] tasks = new Task[workers.length];
+            for (int i = 0; i < workers.length; i++) {
+                tasks[i] = new Task(batch);
+                workers[i].hand(tasks[i]);
             }
             Throwable failure = null;
             try {
-                body.run(0, 0, first(images, parts, 1));
+                batch.work();
             } catch (RuntimeException | Error e) {
                 failure = e;
+                batch.next.set(chunks);   // the others stop after their current chunk
             }
             for (Task t : tasks) {
                 t.await();
@@ -95,26 +97,43 @@ final class ImageParts {
         return t;
     }
 
-    /** One part of one batch; {@code done} is set after the body returned or threw. */
-    private static final class Task {
+    /** The chunks of one batch, claimed in order by whichever thread is free. */
+    private static final class Batch {
         private final Body body;
-        private final int part, first, end;
+        private final int images, chunks;
+        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+
+        Batch(Body body, int images, int chunks) {
+            this.body = body;
+            this.images = images;
+            this.chunks = chunks;
+        }
+
+        void work() {
+            for (int k = next.getAndIncrement(); k < chunks; k = next.getAndIncrement()) {
+                int from = first(images, chunks, k);
+                body.run(k, from, first(images, chunks, k + 1) - from);
+            }
+        }
+    }
+
+    /** One team thread's share of a batch; {@code done} is set after it ran out of chunks or threw. */
+    private static final class Task {
+        private final Batch batch;
         private final Thread caller = Thread.currentThread();
         private volatile boolean done;
         private Throwable failure;   // written before done, read after it
 
-        Task(Body body, int part, int first, int end) {
-            this.body = body;
-            this.part = part;
-            this.first = first;
-            this.end = end;
+        Task(Batch batch) {
+            this.batch = batch;
         }
 
         void execute() {
             try {
-                body.run(part, first, end - first);
+                batch.work();
             } catch (Throwable e) {
                 failure = e;
+                batch.next.set(batch.chunks);
             } finally {
                 done = true;
                 LockSupport.unpark(caller);

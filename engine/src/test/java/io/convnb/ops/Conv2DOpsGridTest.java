@@ -66,6 +66,16 @@ class Conv2DOpsGridTest {
     }
 
     @Test
+    void autoMatchesNaiveLoopsOnThinStridedLayersWhereDxIsGatheredDirectly() {
+        Conv2DOps.useImplementation(ConvImplementation.AUTO);
+        Random rnd = new Random(37);
+        checkCase(rnd, 3, new int[] {15, 14}, new int[] {7, 7}, new int[] {3, 1, 20},
+                new NaiveOps.Geo(2, 2, 1, 1, 2, 3, 3, 2, 1), DataType.FLOAT, false);
+        checkCase(rnd, 2, new int[] {9, 11}, new int[] {3, 2}, new int[] {1, 1, 16},
+                new NaiveOps.Geo(3, 2, 2, 1, 1, 0, 0, 1, 1), DataType.FLOAT, true);
+    }
+
+    @Test
     void autoUsesTheDirectConvForThinFloatLayersOnly() {
         ConvGeometry thin = new ConvGeometry(64, 28, 28, 1, 26, 26, 32, 3, 3, 1, 1, 1, 1, 0, 0, 1);
         ConvGeometry wide = new ConvGeometry(64, 13, 13, 32, 11, 11, 64, 3, 3, 1, 1, 1, 1, 0, 0, 1);
@@ -76,6 +86,9 @@ class Conv2DOpsGridTest {
         assertFalse(Conv2DOps.direct(wide, DataType.FLOAT));
         assertFalse(Conv2DOps.direct(grouped, DataType.FLOAT));
         assertFalse(Conv2DOps.direct(strided, DataType.FLOAT));
+        assertTrue(Conv2DOps.directInputGradient(strided, DataType.FLOAT));
+        assertFalse(Conv2DOps.directInputGradient(thin, DataType.FLOAT));
+        assertFalse(Conv2DOps.directInputGradient(wide, DataType.FLOAT));
         Conv2DOps.useImplementation(ConvImplementation.IM2COL_GEMM);
         assertFalse(Conv2DOps.direct(thin, DataType.FLOAT));
     }
