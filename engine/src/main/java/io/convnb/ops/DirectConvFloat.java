@@ -480,6 +480,10 @@ final class DirectConvFloat {
                 final int[] zOff = p.gatherZ()[phase], wOff = p.gatherW()[phase];
                 final int first = Math.floorMod(cp - g.pl(), sw);   // first column iw with (iw + pl) mod sw == cp
                 final int cells = first < validCols ? (validCols - first + sw - 1) / sw : 0;
+                if (c == 3) {
+                    gatherRowRgb(z, w, dx, zOff, wOff, fp, zRow + first * fp, sw * fp, rowOut + first * c, sw * c, cells);
+                    continue;
+                }
                 for (int ch = 0; ch < c; ch++) {
                     gatherRow(z, w, dx, zOff, wOff, ch * fp, zRow + first * fp, sw * fp, rowOut + first * c + ch, sw * c,
                             cells);
@@ -522,6 +526,66 @@ final class DirectConvFloat {
             }
             dx[dxFirst + m * dxStep] = a0.reduceLanes(VectorOperators.ADD);
         }
+    }
+
+    /**
+     * {@link #gatherRow} for all three channels of an RGB layer at once: each Z vector loaded serves
+     * three FMAs (twelve accumulators for four cells), where one channel at a time loads it three times.
+     */
+    private static void gatherRowRgb(float[] z, float[] w, float[] dx, int[] zOff, int[] wOff, int fp, int zFirst,
+                                     int zStep, int dxFirst, int dxStep, int cells) {
+        final int blockedEnd = cells >= 4 ? cells : 0;
+        for (int start = 0; start < blockedEnd; start += 4) {
+            final int m = Math.min(start, cells - 4);
+            final int zb = zFirst + m * zStep;
+            FloatVector r0 = FloatVector.zero(S), r1 = r0, r2 = r0, r3 = r0;
+            FloatVector g0 = r0, g1 = r0, g2 = r0, g3 = r0;
+            FloatVector b0 = r0, b1 = r0, b2 = r0, b3 = r0;
+            for (int u = 0; u < zOff.length; u++) {
+                int wi = wOff[u];
+                FloatVector wr = FloatVector.fromArray(S, w, wi);
+                FloatVector wg = FloatVector.fromArray(S, w, wi + fp);
+                FloatVector wb = FloatVector.fromArray(S, w, wi + 2 * fp);
+                int zi = zb - zOff[u];
+                FloatVector z0 = FloatVector.fromArray(S, z, zi), z1 = FloatVector.fromArray(S, z, zi + zStep);
+                FloatVector z2 = FloatVector.fromArray(S, z, zi + 2 * zStep), z3 = FloatVector.fromArray(S, z, zi + 3 * zStep);
+                r0 = z0.fma(wr, r0);
+                g0 = z0.fma(wg, g0);
+                b0 = z0.fma(wb, b0);
+                r1 = z1.fma(wr, r1);
+                g1 = z1.fma(wg, g1);
+                b1 = z1.fma(wb, b1);
+                r2 = z2.fma(wr, r2);
+                g2 = z2.fma(wg, g2);
+                b2 = z2.fma(wb, b2);
+                r3 = z3.fma(wr, r3);
+                g3 = z3.fma(wg, g3);
+                b3 = z3.fma(wb, b3);
+            }
+            int o = dxFirst + m * dxStep;
+            storeRgb(dx, o, r0, g0, b0);
+            storeRgb(dx, o + dxStep, r1, g1, b1);
+            storeRgb(dx, o + 2 * dxStep, r2, g2, b2);
+            storeRgb(dx, o + 3 * dxStep, r3, g3, b3);
+        }
+        for (int m = blockedEnd; m < cells; m++) {
+            final int zb = zFirst + m * zStep;
+            FloatVector r = FloatVector.zero(S), gr = r, b = r;
+            for (int u = 0; u < zOff.length; u++) {
+                int wi = wOff[u];
+                FloatVector zv = FloatVector.fromArray(S, z, zb - zOff[u]);
+                r = zv.fma(FloatVector.fromArray(S, w, wi), r);
+                gr = zv.fma(FloatVector.fromArray(S, w, wi + fp), gr);
+                b = zv.fma(FloatVector.fromArray(S, w, wi + 2 * fp), b);
+            }
+            storeRgb(dx, dxFirst + m * dxStep, r, gr, b);
+        }
+    }
+
+    private static void storeRgb(float[] dx, int o, FloatVector r, FloatVector g, FloatVector b) {
+        dx[o] = r.reduceLanes(VectorOperators.ADD);
+        dx[o + 1] = g.reduceLanes(VectorOperators.ADD);
+        dx[o + 2] = b.reduceLanes(VectorOperators.ADD);
     }
 
     /** Moves cell rows of stride fp down to stride f, in place, when the filters were padded. */

@@ -23,8 +23,8 @@ class Conv2DOpsGridTest {
     /** top, bottom, left, right: none, symmetric, and asymmetric explicit pads. */
     private static final int[][] PADS = {{0, 0, 0, 0}, {1, 1, 1, 1}, {0, 1, 2, 0}, {2, 0, 1, 1}};
     private static final int[][] DILATIONS = {{1, 1}, {2, 1}, {1, 2}};
-    /** channels, groups, filters: plain, grouped, depthwise (x2 multiplier), wide rows (bulk copies). */
-    private static final int[][] CHANNELS = {{2, 1, 3}, {4, 2, 4}, {3, 3, 6}, {8, 1, 2}};
+    /** channels, groups, filters: plain, grouped, depthwise (x2 multiplier), wide rows (bulk copies), RGB. */
+    private static final int[][] CHANNELS = {{2, 1, 3}, {4, 2, 4}, {3, 3, 6}, {8, 1, 2}, {3, 1, 5}};
 
     private final long savedChunk = ConvGemm.chunkElements;
     private final int savedParallel = ConvGemm.parallelMinElements;
