@@ -118,6 +118,9 @@ def install_kernelspec(repo_root, kernel_dir, prefix):
     archive = os.path.join(kernel_dir, "convnb.jsa")
     check("kernelspec loads the class-data-sharing archive made at install",
           "-XX:SharedArchiveFile=" + archive in argv and os.path.getsize(archive) > 1_000_000, argv)
+    check("kernelspec loads the Vector API for the direct convolution", "--add-modules=jdk.incubator.vector" in argv, argv)
+    check("kernelspec lets OpenMP threads sleep between ops", spec.get("env", {}).get("OMP_WAIT_POLICY") == "PASSIVE",
+          spec)
     check("kernelspec interrupts by message", spec.get("interrupt_mode") == "message", spec)
     check("kernelspec display name", spec.get("display_name") == "Java (convnb)", spec)
     check_ijava_kernelspec(script, kernel_dir, prefix)
@@ -149,6 +152,9 @@ def check_ijava_kernelspec(script, kernel_dir, prefix):
           in open(startup).read(), startup)
     check("JAVA_TOOL_OPTIONS carries the memory flags",
           "-Xmx4g" in env.get("JAVA_TOOL_OPTIONS", "") and "maxphysicalbytes" in env.get("JAVA_TOOL_OPTIONS", ""), env)
+    check("JAVA_TOOL_OPTIONS loads the Vector API", "--add-modules=jdk.incubator.vector" in env.get("JAVA_TOOL_OPTIONS", ""),
+          env)
+    check("IJava kernelspec lets OpenMP threads sleep between ops", env.get("OMP_WAIT_POLICY") == "PASSIVE", env)
     check("IJava kernelspec interrupts by message", spec.get("interrupt_mode") == "message", spec)
 
 
@@ -322,6 +328,9 @@ def run_checks(s, client, km, started):
 
     reply, out = s.execute("INDArray z = Nd4j.zeros(2, 3);\nz.rank() + \" \" + z.length()", timeout=120)
     check("ND4J through the default imports", result_text(out) == "2 6", (reply, out))
+    reply, out = s.execute("io.convnb.ops.Conv2DOps.directKernels()")
+    check("the kernel's JVM runs the direct vectorised convolution", (result_text(out) or "").strip('"').startswith("on ("),
+          (reply, out))
 
 
 if __name__ == "__main__":

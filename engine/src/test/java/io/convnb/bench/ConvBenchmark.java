@@ -99,18 +99,21 @@ public final class ConvBenchmark {
             INDArray y = Conv2DOps.forward(x, k, b, spec);
             INDArray dy = Nd4j.rand(DataType.FLOAT, y.shape()).subi(0.5);
             checkAgainstBuiltin(s, x, k, b, dy);
-            Conv2DOps.useImplementation(ConvImplementation.IM2COL_GEMM);
-            gemm.put(s.name(), time(s, reps, () -> Conv2DOps.forward(x, k, b, spec),
-                    () -> Conv2DOps.backward(x, k, dy, spec, true, true)));
+            Runnable fwd = () -> Conv2DOps.forward(x, k, b, spec), bwd = () -> Conv2DOps.backward(x, k, dy, spec, true, true);
+            List<Candidate> candidates = List.of(
+                    new Candidate("engine", () -> Conv2DOps.useImplementation(ConvImplementation.AUTO), fwd, bwd),
+                    new Candidate("im2col", () -> Conv2DOps.useImplementation(ConvImplementation.IM2COL_GEMM), fwd, bwd),
+                    new Candidate("nd4j", () -> { }, () -> builtinForward(s, x, k, b), () -> builtinBackward(s, x, k, b, dy)));
+            Map<String, Rates> rates = timeInterleaved(s, reps, candidates);
             Conv2DOps.useImplementation(ConvImplementation.AUTO);
-            engine.put(s.name(), time(s, reps, () -> Conv2DOps.forward(x, k, b, spec),
-                    () -> Conv2DOps.backward(x, k, dy, spec, true, true)));
-            builtin.put(s.name(), time(s, reps, () -> builtinForward(s, x, k, b),
-                    () -> builtinBackward(s, x, k, b, dy)));
+            engine.put(s.name(), rates.get("engine"));
+            gemm.put(s.name(), rates.get("im2col"));
+            builtin.put(s.name(), rates.get("nd4j"));
             System.gc();
         }
 
-        System.out.printf(Locale.ROOT, "%nGFLOP/s, median of %d, forward / backward (dx+dW) / forward+backward%n", reps);
+        System.out.printf(Locale.ROOT, "%nGFLOP/s, median of %d (%d blocks of %d), forward / backward (dx+dW) / forward+backward%n",
+                ROUNDS * reps, ROUNDS, reps);
         System.out.printf(Locale.ROOT, "%-5s %-32s %-19s %-19s %-19s %-19s %s%n", "shape", "", "engine (AUTO)",
                 "im2col+GEMM", "ND4J conv2d", "PyTorch", "engine/PyTorch");
         for (Shape s : SHAPES) {
@@ -132,8 +135,8 @@ public final class ConvBenchmark {
         return String.format(Locale.ROOT, "%5.1f/%5.1f/%5.1f", r.fwd(), r.bwd(), r.total());
     }
 
-    private static Rates time(Shape s, int reps, Runnable fwd, Runnable bwd) {
-        return time(s, reps, 5, fwd, bwd);
+    /** One implementation under test: {@code select} switches to it, then fwd and bwd run. */
+    record Candidate(String name, Runnable select, Runnable fwd, Runnable bwd) {
     }
 
     /**
@@ -146,39 +149,66 @@ public final class ConvBenchmark {
             .policyMirroring(MirroringPolicy.FULL).policySpill(SpillPolicy.REALLOCATE).build();
 
     /**
-     * Warm-up is at least {@code warmups} pairs and at least {@link #WARM_UP_NANOS}: Java code (the
-     * direct convolution, the copy loops) runs interpreted, then through two JIT compilers, before it
-     * reaches its steady speed, which for the Vector API kernels took 50-100 calls here.
+     * Warm-up is at least 5 pairs per candidate and at least {@link #WARM_UP_NANOS} per candidate: Java
+     * code (the direct convolution, the copy loops) runs interpreted, then through two JIT compilers,
+     * before it reaches its steady speed, which for the Vector API kernels took 50-100 calls here.
      */
     private static final long WARM_UP_NANOS = 2_000_000_000L;
 
-    private static Rates time(Shape s, int reps, int warmups, Runnable fwd, Runnable bwd) {
-        String id = "bench-" + s.name() + "-" + System.nanoTime();
-        long warmStart = System.nanoTime();
-        for (int i = 0; i < warmups || System.nanoTime() - warmStart < WARM_UP_NANOS; i++) {
-            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, id)) {
-                fwd.run();
-                bwd.run();
+    /** One forward + backward pair in the candidate's workspace: nanoTime before, between and after. */
+    private static long[] pair(Candidate c, String base) {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, base + c.name())) {
+            long t0 = System.nanoTime();
+            c.fwd().run();
+            long t1 = System.nanoTime();
+            c.bwd().run();
+            long t2 = System.nanoTime();
+            return new long[] {t0, t1, t2};
+        }
+    }
+
+    /** Blocks per candidate; each candidate's timed pairs are spread over this many blocks. */
+    private static final int ROUNDS = 3;
+
+    /**
+     * Times the candidates in blocks, ROUNDS blocks each in rotation (engine, im2col, nd4j, engine, ...):
+     * within a block, like PyTorch in its own process, a candidate runs back to back in steady state
+     * (two untimed pairs first, to bring its data back into cache), and the rotation lets a slow spell
+     * of this shared machine hit every candidate rather than whichever ran at the time. Each block times
+     * {@code reps} pairs; the medians are over all ROUNDS * reps.
+     */
+    private static Map<String, Rates> timeInterleaved(Shape s, int reps, List<Candidate> candidates) {
+        String base = "bench-" + s.name() + "-" + System.nanoTime() + "-";
+        for (Candidate c : candidates) {
+            c.select().run();
+            long warmStart = System.nanoTime();
+            for (int i = 0; i < 5 || System.nanoTime() - warmStart < WARM_UP_NANOS; i++) {
+                pair(c, base);
             }
         }
-        double[] tf = new double[reps], tb = new double[reps], tt = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            long t0;
-            long t1;
-            long t2;
-            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, id)) {
-                t0 = System.nanoTime();
-                fwd.run();
-                t1 = System.nanoTime();
-                bwd.run();
-                t2 = System.nanoTime();
+        int m = candidates.size(), n = ROUNDS * reps;
+        double[][] tf = new double[m][n], tb = new double[m][n], tt = new double[m][n];
+        for (int round = 0; round < ROUNDS; round++) {
+            for (int j = 0; j < m; j++) {
+                Candidate c = candidates.get(j);
+                c.select().run();
+                pair(c, base);
+                pair(c, base);
+                for (int i = round * reps; i < (round + 1) * reps; i++) {
+                    long[] t = pair(c, base);
+                    tf[j][i] = (t[1] - t[0]) / 1e9;
+                    tb[j][i] = (t[2] - t[1]) / 1e9;
+                    tt[j][i] = (t[2] - t[0]) / 1e9;
+                }
             }
-            tf[i] = (t1 - t0) / 1e9;
-            tb[i] = (t2 - t1) / 1e9;
-            tt[i] = (t2 - t0) / 1e9;
         }
         double flops = s.forwardFlops();
-        return new Rates(flops / median(tf) / 1e9, 2 * flops / median(tb) / 1e9, 3 * flops / median(tt) / 1e9);
+        Map<String, Rates> out = new HashMap<>();
+        for (int j = 0; j < m; j++) {
+            out.put(candidates.get(j).name(), new Rates(flops / median(tf[j]) / 1e9, 2 * flops / median(tb[j]) / 1e9,
+                    3 * flops / median(tt[j]) / 1e9));
+        }
+        return out;
     }
 
     private static double median(double[] v) {
@@ -249,7 +279,11 @@ public final class ConvBenchmark {
         List<String> cmd = new ArrayList<>(List.of(python, script, "--reps", Integer.toString(reps)));
         cmd.addAll(only);
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            // PyTorch runs with its own defaults: the OpenMP wait policy the engine's JVM was started
+            // with (scripts/bench-conv.sh) is the engine's setting, not PyTorch's.
+            pb.environment().remove("OMP_WAIT_POLICY");
+            Process p = pb.start();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {

@@ -29,7 +29,7 @@ public final class EnvironmentMagic {
     public static final ArgSchema SCHEMA = ArgSchema.of(MAGIC);
 
     /** Environment variables that change numerical results or speed. */
-    public static final List<String> VARIABLES = List.of("OPENBLAS_CORETYPE", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+    public static final List<String> VARIABLES = List.of("OPENBLAS_CORETYPE", "OMP_NUM_THREADS", "OMP_WAIT_POLICY", "OPENBLAS_NUM_THREADS",
             "MKL_NUM_THREADS", "JAVA_TOOL_OPTIONS", "CONVNB_FASHION_MNIST", "CONVNB_DATA_DIR");
 
     /** The {@code --help} text. */
