@@ -29,12 +29,16 @@ final class BuiltinConv {
         if (g.groups() != 1 || g.dh() != 1 || g.dw() != 1) {
             return -1;
         }
-        if (s.padTop() == s.padBottom() && s.padLeft() == s.padRight()) {
-            return 0;
-        }
+        // Stride-1 TensorFlow "same" geometries go as mode 1 even when their pads are symmetric: conv2d_bp
+        // ran about 15 % faster that way on (32,56,56,64) x64 3x3 than with the same pads given
+        // explicitly. Not with strides: libnd4j's "same" then got a 1x1 kernel at width stride 3 wrong.
         boolean sameH = isSame(g.h(), g.oh(), g.kh(), g.sh(), g.dh(), s.padTop(), s.padBottom());
         boolean sameW = isSame(g.w(), g.ow(), g.kw(), g.sw(), g.dw(), s.padLeft(), s.padRight());
-        return sameH && sameW ? 1 : -1;
+        boolean symmetric = s.padTop() == s.padBottom() && s.padLeft() == s.padRight();
+        if (sameH && sameW && (!symmetric || g.sh() == 1 && g.sw() == 1)) {
+            return 1;
+        }
+        return symmetric ? 0 : -1;
     }
 
     private static boolean isSame(int in, int out, int k, int stride, int dilation, int before, int after) {
