@@ -171,7 +171,8 @@ public final class ConvBenchmark {
     private static final int ROUNDS = 3;
 
     /**
-     * Times the candidates in blocks, ROUNDS blocks each in rotation (engine, im2col, nd4j, engine, ...):
+     * Times the candidates in blocks, ROUNDS blocks each in rotation (engine, im2col, nd4j; then im2col,
+     * nd4j, engine; ...):
      * within a block, like PyTorch in its own process, a candidate runs back to back in steady state
      * (two untimed pairs first, to bring its data back into cache), and the rotation lets a slow spell
      * of this shared machine hit every candidate rather than whichever ran at the time. Each block times
@@ -189,7 +190,10 @@ public final class ConvBenchmark {
         int m = candidates.size(), n = ROUNDS * reps;
         double[][] tf = new double[m][n], tb = new double[m][n], tt = new double[m][n];
         for (int round = 0; round < ROUNDS; round++) {
-            for (int j = 0; j < m; j++) {
+            for (int slot = 0; slot < m; slot++) {
+                // The start of the order rotates too: whoever comes first follows another candidate's
+                // last pair (its threads and caches), which was measured to cost it up to 20 %.
+                int j = (slot + round) % m;
                 Candidate c = candidates.get(j);
                 c.select().run();
                 pair(c, base);
