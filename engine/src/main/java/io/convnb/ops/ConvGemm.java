@@ -146,19 +146,16 @@ final class ConvGemm {
     static volatile int parallelMinElements = 1 << 18;
 
     /**
-     * Splits a chunk's images into one part per core and runs them in parallel (the copy loops are
-     * single-threaded Java while the GEMMs use every core, so this keeps the serial share small).
+     * Runs a chunk's images in parallel through {@link ImageParts} (the copy loops are single-threaded
+     * Java while the GEMMs use every core, so this keeps the serial share small). Every image is
+     * written by one part only, so the split does not change the result.
      */
     static void forEachPart(int count, int elementsPerImage, ImagePart part) {
-        int parts = Math.min(count, Runtime.getRuntime().availableProcessors());
-        if (parts <= 1 || (long) count * elementsPerImage < parallelMinElements) {
+        if ((long) count * elementsPerImage < parallelMinElements) {
             part.run(0, count);
             return;
         }
-        java.util.stream.IntStream.range(0, parts).parallel().forEach(p -> {
-            int first = (int) ((long) count * p / parts), last = (int) ((long) count * (p + 1) / parts);
-            part.run(first, last - first);
-        });
+        ImageParts.run(count, (chunk, first, images) -> part.run(first, images));
     }
 
     /** A Java-heap copy of a plain tensor (or a zeroed accumulator), in FLOAT or DOUBLE. */

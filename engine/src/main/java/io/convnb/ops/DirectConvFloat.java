@@ -59,10 +59,8 @@ final class DirectConvFloat {
                         int[] zCells, int[][] gatherZ, int[][] gatherW) {
         static Plan of(ConvGeometry g) {
             int c = g.c();
-            int hp = (g.oh() - 1) * g.sh() + (g.kh() - 1) * g.dh() + 1;
-            int wp = (g.ow() - 1) * g.sw() + (g.kw() - 1) * g.dw() + 1;
-            int fp = (g.f() + L - 1) / L * L;
-            int zw = wp + (g.kw() - 1) * g.dw();
+            int hp = (int) paddedHeight(g), wp = (int) paddedWidth(g), fp = (int) paddedFilters(g);
+            int zw = (int) zWidth(g);
             // Tap row t = (i*kw + j)*c + ch of the kernel reads the padded image at window origin + tapOffsets[t].
             int[] taps = new int[g.k()];
             for (int i = 0, t = 0; i < g.kh(); i++) {
@@ -106,7 +104,7 @@ final class DirectConvFloat {
                     gw[rp * g.sw() + cp] = Arrays.copyOf(tw, u);
                 }
             }
-            return new Plan(g, hp, wp, fp, hp + top, zw, taps, cells, zCells, gz, gw);
+            return new Plan(g, hp, wp, fp, (int) zHeight(g), zw, taps, cells, zCells, gz, gw);
         }
 
         int imageLength() {
@@ -127,10 +125,36 @@ final class DirectConvFloat {
 
     /** Whether this geometry's per-thread buffers stay within {@link #MAX_BUFFER}. */
     static boolean fits(ConvGeometry g) {
-        long fp = (g.f() + L - 1) / L * L;
-        long hp = (g.oh() - 1L) * g.sh() + (g.kh() - 1L) * g.dh() + 1, wp = (g.ow() - 1L) * g.sw() + (g.kw() - 1L) * g.dw() + 1;
-        long z = (hp + (g.kh() - 1L) * g.dh()) * (wp + (g.kw() - 1L) * g.dw()) * fp;
-        return z <= MAX_BUFFER && (long) g.cellsPerImage() * fp <= MAX_BUFFER && hp * wp * g.c() <= MAX_BUFFER;
+        long fp = paddedFilters(g);
+        return zHeight(g) * zWidth(g) * fp <= MAX_BUFFER && (long) g.cellsPerImage() * fp <= MAX_BUFFER
+                && paddedHeight(g) * paddedWidth(g) * g.c() <= MAX_BUFFER;
+    }
+
+    // Buffer sizes, in long so that fits() can reject a geometry before any int product overflows.
+
+    /** Rows of the zero-bordered image: exactly those the windows read. */
+    private static long paddedHeight(ConvGeometry g) {
+        return (g.oh() - 1L) * g.sh() + (g.kh() - 1L) * g.dh() + 1;
+    }
+
+    /** Columns of the zero-bordered image. */
+    private static long paddedWidth(ConvGeometry g) {
+        return (g.ow() - 1L) * g.sw() + (g.kw() - 1L) * g.dw() + 1;
+    }
+
+    /** The filter count rounded up to whole vectors. */
+    private static long paddedFilters(ConvGeometry g) {
+        return (g.f() + L - 1L) / L * L;
+    }
+
+    /** Rows of Z: the padded image's, plus the kernel's reach above it. */
+    private static long zHeight(ConvGeometry g) {
+        return paddedHeight(g) + (g.kh() - 1L) * g.dh();
+    }
+
+    /** Columns of Z. */
+    private static long zWidth(ConvGeometry g) {
+        return paddedWidth(g) + (g.kw() - 1L) * g.dw();
     }
 
     /** x (n,h,w,c), kernel (kh,kw,c,f), bias (f) or null -> y (n,oh,ow,f). */
@@ -602,14 +626,11 @@ final class DirectConvFloat {
     /** A (rows, cols) tensor as a Java array of rows padded with zeros to {@code stride}. */
     private static float[] paddedRows(INDArray a, int rows, int cols, int stride) {
         INDArray plain = OpChecks.plain(a);
-        float[] flat = new float[rows * cols];
-        plain.data().asNioFloat().get(Math.toIntExact(plain.offset()), flat, 0, rows * cols);
-        if (cols == stride) {
-            return flat;
-        }
+        FloatBuffer in = plain.data().asNioFloat();
+        int from = Math.toIntExact(plain.offset());
         float[] out = new float[rows * stride];
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(flat, r * cols, out, r * stride, cols);
+            in.get(from + r * cols, out, r * stride, cols);
         }
         return out;
     }
@@ -626,12 +647,12 @@ final class DirectConvFloat {
 
     /** A new C-order tensor of the given shape from rows padded to {@code stride}. */
     private static INDArray fromPadded(float[] padded, int rows, int cols, int stride, long... shape) {
-        float[] flat = new float[rows * cols];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(padded, r * stride, flat, r * cols, cols);
-        }
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
-        out.data().asNioFloat().put(Math.toIntExact(out.offset()), flat, 0, flat.length);
+        FloatBuffer buf = out.data().asNioFloat();
+        int to = Math.toIntExact(out.offset());
+        for (int r = 0; r < rows; r++) {
+            buf.put(to + r * cols, padded, r * stride, cols);
+        }
         return out;
     }
 }
