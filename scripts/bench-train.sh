@@ -7,11 +7,8 @@
 # Needs Debian's python3-torch for the PyTorch side (./convnb bench installs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -pl engine -am test-compile
-cp_file=$(mktemp)
-trap 'rm -f "$cp_file"' EXIT
-mvn -q -B -pl engine dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
-java_run() { OMP_WAIT_POLICY=PASSIVE java -Xmx4g --add-modules=jdk.incubator.vector -cp "engine/target/test-classes:engine/target/classes:$(cat "$cp_file")" io.convnb.bench.TrainBenchmark "$@" 2>/dev/null | tail -n 1; }
+. scripts/engine-java.sh
+java_run() { engine_java 4g io.convnb.bench.TrainBenchmark "$@" 2>/dev/null | tail -n 1; }
 
 if [ "${1:-}" = bn ]; then
   java_run bn "${2:-20}"
