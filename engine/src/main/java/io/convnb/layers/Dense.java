@@ -20,6 +20,8 @@ public class Dense extends ActivatedLayer {
     private double l2;
     private Parameter kernel;
     private Parameter bias;
+    /** Weights given by setWeights before build, installed by the first build. */
+    private Weights.Pending pending;
     private INDArray input;
 
     public Dense(int units) {
@@ -79,10 +81,22 @@ public class Dense extends ActivatedLayer {
     protected void createParameters(long[] in, SplittableRandom random) {
         kernel = addParameter("kernel", initialise(kernelInitializer, new long[] {in[0], units}, in[0], units, random), true, l2);
         bias = useBias ? addParameter("bias", initialise(biasInitializer, new long[] {units}, in[0], units, random), true, 0) : null;
+        if (pending != null) {
+            Weights.install(this, pending, kernel, bias, in);
+            pending = null;
+        }
     }
 
-    /** Replaces the weights: kernel {@code (in, units)}, bias {@code (units)} or null when useBias is false. */
+    /**
+     * Replaces the weights: kernel {@code (in, units)}, bias {@code (units)} or null when useBias is false.
+     * Before build they are checked, copied and installed by the first build (whose input must have
+     * {@code kernel.shape[0]} features).
+     */
     public void setWeights(INDArray kernelValue, INDArray biasValue) {
+        if (kernel == null) {
+            pending = Weights.pending(this, new long[] {-1, units}, 0, "(in, units)", kernelValue, useBias, units, biasValue);
+            return;
+        }
         Weights.assign(this, kernel, kernelValue, bias, biasValue);
     }
 
