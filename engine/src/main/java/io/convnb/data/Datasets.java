@@ -173,7 +173,7 @@ public final class Datasets {
      * through Tablesaw's reader:
      *
      * <pre>{@code
-     * Table table = Table.read().csv(new StringReader("x,y,label\n1,2,a\n3,4,b\n5,6,a"), "points");
+     * Table table = Table.read().csv("x,y,label\n1,2,a\n3,4,b\n5,6,a", "points");
      * Dataset points = Datasets.fromTable(table, "label");
      * points.features();    // -> (3, 2)
      * points.classNames();  // -> [a, b]
