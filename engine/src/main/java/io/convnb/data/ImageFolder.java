@@ -270,8 +270,10 @@ final class ImageFolder {
 
     /** Keras' line "Found N files belonging to K classes." plus what was left out. */
     static String summary(Scan scan, ImageFolderOptions o, int training, int validation, int loaded) {
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "Found %,d files belonging to %d classes", scan.entries().size(),
-                scan.classNames().size()));
+        int files = scan.entries().size();
+        int classes = scan.classNames().size();
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "Found %,d file%s belonging to %d class%s", files,
+                files == 1 ? "" : "s", classes, classes == 1 ? "" : "es"));
         if (training >= 0) {
             s.append(String.format(Locale.ROOT, "; using %,d for training and %,d for validation", training, validation));
         } else if (o.subset() != null) {

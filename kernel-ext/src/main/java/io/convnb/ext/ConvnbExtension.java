@@ -7,6 +7,9 @@ import io.convnb.model.TrainingListeners;
 import io.convnb.model.Sequential;
 import io.github.spencerpark.jupyter.kernel.BaseKernel;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import io.convnb.data.LoadListener;
+import io.convnb.data.LoadListeners;
 
 /**
  * The one entry point that turns a running Jupyter kernel into a convnb notebook: registers the
@@ -23,6 +26,7 @@ public final class ConvnbExtension {
 
     private static BaseKernel installed;
     private static Function<Sequential, TrainingListener> liveTraining;
+    private static Supplier<LoadListener> liveLoading;
 
     private ConvnbExtension() {
     }
@@ -43,6 +47,10 @@ public final class ConvnbExtension {
         }
         DisplaySink sink = DisplaySink.of(kernel);
         liveTraining = TrainingListeners.registerGlobal(model -> sink.attached() ? new LiveTraining(sink) : null);
+        if (liveLoading != null) {
+            LoadListeners.unregisterGlobal(liveLoading);
+        }
+        liveLoading = LoadListeners.registerGlobal(() -> sink.attached() ? new LiveLoading(sink) : null);
         installed = kernel;
         Notebook.attach(kernel);
     }

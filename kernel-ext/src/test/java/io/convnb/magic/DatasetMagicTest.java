@@ -105,7 +105,8 @@ class DatasetMagicTest {
         // 2^32 + 1 would be 1 as an int
         assertEquals("%dataset: n=4294967297 is not valid: at most 64 samples fit in one grid. Accepted: n=1 .. n=64.",
                 error("fashion-mnist n=4294967297"));
-        assertEquals("%dataset: unknown data set 'fashion'. Did you mean 'fashion-mnist'? Accepted: fashion-mnist, mnist.",
+        assertEquals("%dataset: unknown data set 'fashion'. Did you mean 'fashion-mnist'? Accepted: fashion-mnist, mnist,"
+                + " or the path of your own data (a folder of class subfolders, or a CSV file).",
                 error("fashion"));
         assertEquals("%dataset: split=all is not valid: it is not one of the choices. Accepted: split=train, split=test.",
                 error("fashion-mnist split=all"));
