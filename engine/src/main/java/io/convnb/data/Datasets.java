@@ -132,7 +132,9 @@ public final class Datasets {
      * display).
      *
      * <pre>{@code
-     * Dataset photos = Datasets.imageFolder(Path.of("photos"), 64, 64);
+     * // no-run: needs a folder of your own images (notebook 08 makes one from Fashion-MNIST)
+     * import java.nio.file.Path;
+     * Dataset photos = Datasets.imageFolder(Path.of("photos"), 64, 64);   // photos/cat/*.jpg, photos/dog/*.jpg, ...
      * }</pre>
      *
      * @throws ImageFolderException for a missing or empty folder, one without class subfolders, or an image
@@ -156,6 +158,7 @@ public final class Datasets {
      *
      * <pre>{@code
      * // no-run: needs a folder of your own images
+     * import java.nio.file.Path;
      * TrainTest parts = Datasets.imageFolderSplit(Path.of("photos"),
      *         ImageFolderOptions.size(64, 64).validationSplit(0.2).seed(1));
      * }</pre>

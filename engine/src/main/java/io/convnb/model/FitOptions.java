@@ -10,7 +10,10 @@ import java.util.List;
  * The keyword arguments of Keras' {@code fit}, as a fluent value:
  *
  * <pre>{@code
- * model.fit(train, FitOptions.epochs(10).batchSize(64).validationSplit(0.1)
+ * Dataset train = Datasets.fashionMnist().train().take(2000);
+ * var model = new Sequential().add(new Flatten().inputShape(28, 28, 1)).add(new Dense(10).activation("softmax"));
+ * model.compile("adam", "categorical_crossentropy", "accuracy");
+ * History history = model.fit(train, FitOptions.epochs(10).batchSize(64).validationSplit(0.1)
  *         .callbacks(new EarlyStopping("val_loss").patience(2).restoreBestWeights(true)));
  * }</pre>
  */
