@@ -944,7 +944,8 @@ System.out.println(rows + "\\n" + profileModel.evaluate(rowParts.test()));
 """),
     md("""
 A row profile keeps much less than the image (trousers and dresses differ in it, shirts and coats hardly), so
-this model stays well below the CNN; the point is the path from a CSV file to a trained `Conv1D`.
+this model stays well below the CNN (0.53 on the held-out rows in the full run); the point is the path from a
+CSV file to a trained `Conv1D`.
 """),
     code("%environment"),
 ]
