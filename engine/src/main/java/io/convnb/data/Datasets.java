@@ -33,6 +33,9 @@ import tech.tablesaw.api.Table;
  * </ul>
  * Images become {@code (N, 28, 28, 1)} FLOAT in [0, 1] (bytes / 255, as in the Keras tutorials),
  * labels one-hot FLOAT. Missing data raises a {@link DataNotFoundException} that names the install command.
+ *
+ * <p>The user's own data arrives through {@link #imageFolder} (a folder of class subfolders, as Keras'
+ * {@code image_dataset_from_directory}) and {@link #fromTable} (a Tablesaw table, e.g. from a CSV file).
  */
 public final class Datasets {
     public static final String FASHION_DEFAULT = "/usr/share/datasets/fashion-mnist";

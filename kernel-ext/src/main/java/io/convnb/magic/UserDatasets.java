@@ -35,8 +35,14 @@ final class UserDatasets {
 
     /** Whether the magic's first word names a file or folder rather than a built-in set. */
     static boolean looksLikePath(String word) {
-        return word.contains("/") || word.contains("\\") || word.startsWith(".") || word.startsWith("~")
-                || Files.exists(Path.of(word));
+        if (word.contains("/") || word.contains("\\") || word.startsWith(".") || word.startsWith("~")) {
+            return true;
+        }
+        try {
+            return Files.exists(Path.of(word));
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;   // not a path: the caller reports an unknown data set name
+        }
     }
 
     static DisplayData show(String word, ParsedArgs a) {
