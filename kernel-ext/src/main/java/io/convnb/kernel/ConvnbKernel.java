@@ -1,6 +1,7 @@
 package io.convnb.kernel;
 
 import io.convnb.ext.ConvnbExtension;
+import io.convnb.kernel.maven.MavenMagic;
 import io.github.spencerpark.jupyter.channels.JupyterConnection;
 import io.github.spencerpark.jupyter.channels.JupyterSocket;
 import io.github.spencerpark.jupyter.kernel.BaseKernel;
@@ -46,6 +47,7 @@ public final class ConvnbKernel extends BaseKernel {
     private static volatile ConvnbKernel instance;
 
     private final Magics magics = new Magics();
+    private final List<Path> addedToClasspath = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final JShellEvaluator evaluator;
     private final CompletableFuture<Void> extensionInstalled;
     private final ErrorFormatter errors = new ErrorFormatter(true);
@@ -116,6 +118,12 @@ public final class ConvnbKernel extends BaseKernel {
     /** Adds a jar or class directory to the cells' class path (compiler and class loader). */
     public void addToClasspath(String path) throws Exception {
         evaluator.addToClasspath(path);
+        addedToClasspath.add(Path.of(path));
+    }
+
+    /** What {@link #addToClasspath} added since start ({@code %jars}, {@code %maven}), in order. */
+    List<Path> addedToClasspath() {
+        return List.copyOf(addedToClasspath);
     }
 
     @Override
@@ -258,10 +266,20 @@ public final class ConvnbKernel extends BaseKernel {
         evaluator.close();
     }
 
+    /**
+     * {@code %jars}, {@code %classpath} and {@code %maven}: only in this kernel (IJava has its own,
+     * so {@code ConvnbExtension.install}, which both kernels run, does not register them). The
+     * resolver behind {@code %maven} is loaded at its first call, never at start.
+     */
     private void registerClasspathMagics() {
         ClasspathMagics jars = new ClasspathMagics(this);
         magics.registerLineMagic("jars", jars::add);
         magics.registerLineMagic("classpath", jars::add);
+        MavenMagic maven = MavenMagic.forKernel(this::addedToClasspath, jar -> addToClasspath(jar.toString()));
+        magics.registerLineMagic("maven", args -> {
+            display(maven.run(args, System.out::println));
+            return null;
+        });
     }
 
     /**
