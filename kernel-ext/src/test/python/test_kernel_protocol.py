@@ -204,7 +204,9 @@ def check_maven(s):
     reply, out = s.execute('String seen;\ntry { Class.forName("org.eclipse.aether.RepositorySystem"); seen = "visible"; }'
                            ' catch (ClassNotFoundException e) { seen = "hidden"; }\nseen')
     check("Maven Resolver is not on the cells' class path", result_text(out) == "hidden", (reply, out))
+    t = time.time()
     reply, out = s.execute("%maven demo:greeter:1.0\nnew demo.greeter.Greeter().greet()", timeout=120)
+    print("TIMING first %%maven (loads the resolver, 2 jars from a file repository): %.2f s" % (time.time() - t))
     displays = of_type(out, "display_data")
     check("%maven resolves an artifact with its dependency and the same cell uses it",
           reply["status"] == "ok" and result_text(out) == "hello from words 2.0 via greeter"

@@ -68,6 +68,11 @@ public record Coordinate(String groupId, String artifactId, String extension, St
                 + FORMS + ".");
     }
 
+    /** The file name Maven gives the artifact: {@code artifact-version[-classifier].extension}. */
+    public String fileName() {
+        return artifactId + "-" + version + (classifier.isEmpty() ? "" : "-" + classifier) + "." + extension;
+    }
+
     /** {@code group:artifact}, the key two versions of one library share. */
     public String key() {
         return groupId + ":" + artifactId;

@@ -5,8 +5,10 @@ import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -130,13 +132,29 @@ public final class MavenMagic {
         if (offline) {
             s = s.withOffline(true);
         }
-        List<MavenBackend.Resolved> graph = backend.get().resolve(requested, s, progress);
-        List<Row> rows = compare(graph, loaded());
+        LoadedArtifacts inventory = loaded();
+        List<Row> decided = new ArrayList<>();
+        List<MavenBackend.Resolved> graph = backend.get().resolve(requested, s, progress, collected -> {
+            decided.addAll(compare(collected, inventory));
+            return decided.stream().filter(r -> r.outcome() == Outcome.ADDED).map(r -> r.artifact().coordinate())
+                    .collect(Collectors.toSet());
+        });
+        Map<Coordinate, Path> files = new HashMap<>();
+        graph.stream().filter(r -> r.file() != null).forEach(r -> files.put(r.coordinate(), r.file()));
+        List<Row> rows = new ArrayList<>();
+        for (Row r : decided) {
+            MavenBackend.Resolved a = r.artifact();
+            rows.add(new Row(new MavenBackend.Resolved(a.coordinate(), files.get(a.coordinate()), a.trail()), r.outcome(), r.loaded()));
+        }
         for (Row r : rows) {
             if (r.outcome() == Outcome.ADDED) {
-                sink.add(r.artifact().file());
-                loaded.add(r.artifact().coordinate(), r.artifact().file());
-                seen.add(r.artifact().file().toAbsolutePath());
+                Path file = r.artifact().file();
+                if (file == null) {
+                    throw new IllegalStateException("%maven: the resolver returned no file for " + r.artifact().coordinate());
+                }
+                sink.add(file);
+                inventory.add(r.artifact().coordinate(), file);
+                seen.add(file.toAbsolutePath());
             }
         }
         return report(rows);
@@ -164,7 +182,7 @@ public final class MavenMagic {
         List<Row> rows = new ArrayList<>();
         for (MavenBackend.Resolved r : graph) {
             Coordinate c = r.coordinate();
-            LoadedArtifacts.Loaded sameFile = loaded.byFileName(r.file().getFileName().toString());
+            LoadedArtifacts.Loaded sameFile = loaded.byFileName(c.fileName());
             List<LoadedArtifacts.Loaded> versions = loaded.versionsOf(c);
             LoadedArtifacts.Loaded same = versions.stream().filter(l -> l.hasVersion(c.version())).findFirst().orElse(sameFile);
             if (same != null && (c.classifier().isEmpty() || sameFile != null)) {
@@ -173,7 +191,7 @@ public final class MavenMagic {
                 LoadedArtifacts.Loaded other = versions.get(0);
                 if (r.requested()) {
                     throw new MavenException(MAGIC + ": " + c + " clashes with " + other.describe()
-                            + ", which this kernel has already loaded (from " + other.jar() + "). One class loader cannot hold"
+                            + ", which this kernel has already loaded (from " + other.jar().toAbsolutePath() + "). One class loader cannot hold"
                             + " two versions of the same classes, so nothing was added. Use version " + other.version()
                             + " (already loaded, nothing to add)" + ", or, if an earlier %maven loaded it, restart the kernel"
                             + " and run %maven with the version you want first.");

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,10 +81,14 @@ class MavenMagicTest {
     void aDependencyInAnotherVersionKeepsTheLoadedOne() throws Exception {
         List<Path> added = new ArrayList<>();
         Path kernelWords = repo.jarOf("demo:words:1.0");
-        DisplayData out = magic(repo.settings("test-repo", repo.url(), false), List.of(kernelWords), added)
+        Path local = dir.resolve("local-kept");
+        DisplayData out = magic(repo.settings("test-repo", repo.url(), false, local), List.of(kernelWords), added)
                 .run(List.of("demo:greeter:1.0"), l -> { });
 
-        assertEquals(List.of(repo.local.resolve("demo/greeter/1.0/greeter-1.0.jar")), added);
+        assertEquals(List.of(local.resolve("demo/greeter/1.0/greeter-1.0.jar")), added);
+        // Only the POM of the skipped version was fetched (to read the graph), never its jar.
+        assertTrue(Files.exists(local.resolve("demo/words/2.0/words-2.0.pom")));
+        assertFalse(Files.exists(local.resolve("demo/words/2.0/words-2.0.jar")));
         String text = text(out);
         assertTrue(text.startsWith("%maven: added 1 jar to the class path, 1 skipped to keep the version already loaded."), text);
         assertTrue(text.matches("(?s).*demo:words:2\\.0\\s+skipped: kept demo:words:1\\.0 already loaded\\s+dependency of demo:greeter:1\\.0.*"), text);
@@ -121,13 +126,15 @@ class MavenMagicTest {
     void aRequestedVersionThatClashesIsRefusedAndNothingIsAdded() throws Exception {
         List<Path> added = new ArrayList<>();
         Path kernelWords = repo.jarOf("demo:words:1.0");
-        MavenException e = assertThrows(MavenException.class, () -> magic(repo.settings("test-repo", repo.url(), false),
+        Path local = dir.resolve("local-refused");
+        MavenException e = assertThrows(MavenException.class, () -> magic(repo.settings("test-repo", repo.url(), false, local),
                 List.of(kernelWords), added).run(List.of("demo:greeter:1.0", "demo:words:2.0"), l -> { }));
         assertEquals("%maven: demo:words:2.0 clashes with demo:words:1.0, which this kernel has already loaded (from "
                 + kernelWords + "). One class loader cannot hold two versions of the same classes, so nothing was added."
                 + " Use version 1.0 (already loaded, nothing to add), or, if an earlier %maven loaded it, restart the kernel"
                 + " and run %maven with the version you want first.", e.getMessage());
         assertEquals(List.of(), added);
+        assertFalse(Files.exists(local.resolve("demo/greeter/1.0/greeter-1.0.jar")), "refused before any jar was downloaded");
     }
 
     @Test

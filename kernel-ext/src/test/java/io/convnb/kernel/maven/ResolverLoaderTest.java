@@ -46,14 +46,19 @@ class ResolverLoaderTest {
         assertSame(Coordinate.class, isolated.loadClass(Coordinate.class.getName()));
 
         Path settings = TestRepositories.greeterRepository(dir);
+        long t0 = System.nanoTime();
         List<MavenBackend.Resolved> graph = backend.resolve(List.of(Coordinate.parse("demo:greeter:1.0")),
-                SettingsReader.read(settings), l -> { });
+                SettingsReader.read(settings), l -> { }, g -> java.util.Set.of(Coordinate.parse("demo:words:2.0")));
         assertEquals(List.of("demo:greeter:1.0", "demo:words:2.0"),
                 graph.stream().map(r -> r.coordinate().toString()).toList());
         assertEquals(List.of(Coordinate.parse("demo:greeter:1.0")), graph.get(1).trail());
+        System.out.printf("first resolution in the isolated loader: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        assertEquals(null, graph.get(0).file(), "not chosen, not downloaded");
+        assertTrue(graph.get(1).file().endsWith("demo/words/2.0/words-2.0.jar"), graph.toString());
         // Errors cross the loaders as the kernel's own exception type.
         MavenException e = assertThrows(MavenException.class, () -> backend.resolve(List.of(Coordinate.parse("demo:nope:2.0")),
-                SettingsReader.read(settings), l -> { }));
+                SettingsReader.read(settings), l -> { },
+                g -> g.stream().map(MavenBackend.Resolved::coordinate).collect(java.util.stream.Collectors.toSet())));
         assertTrue(e.getMessage().contains("demo:nope:2.0 was not found in test-repo"), e.getMessage());
     }
 

@@ -16,12 +16,10 @@ import org.eclipse.aether.repository.MirrorSelector;
 import org.eclipse.aether.repository.Proxy;
 import org.eclipse.aether.repository.ProxySelector;
 import org.eclipse.aether.repository.RemoteRepository;
+import org.eclipse.aether.resolution.ArtifactRequest;
 import org.eclipse.aether.resolution.ArtifactResult;
-import org.eclipse.aether.resolution.DependencyRequest;
-import org.eclipse.aether.resolution.DependencyResult;
 import org.eclipse.aether.supplier.RepositorySystemSupplier;
 import org.eclipse.aether.supplier.SessionBuilderSupplier;
-import org.eclipse.aether.util.filter.DependencyFilterUtils;
 import org.eclipse.aether.util.repository.AuthenticationBuilder;
 import org.eclipse.aether.util.repository.DefaultAuthenticationSelector;
 import org.eclipse.aether.util.repository.DefaultMirrorSelector;
@@ -35,7 +33,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@link MavenBackend} on Apache Maven Resolver 2 with Maven 3's repository model
@@ -45,11 +45,14 @@ import java.util.function.Consumer;
 public final class AetherBackend implements MavenBackend {
     /** Seconds to wait for a repository to accept a connection; a closed or filtered port should not hang a cell. */
     static final int CONNECT_TIMEOUT_MS = 10_000;
+    /** The scopes of a runtime class path; test, provided and system dependencies are left out, as Maven does. */
+    static final Set<String> RUNTIME_SCOPES = Set.of("compile", "runtime");
 
     private final RepositorySystem system = new RepositorySystemSupplier().get();
 
     @Override
-    public List<Resolved> resolve(List<Coordinate> requested, MavenSettings settings, Consumer<String> progress) {
+    public List<Resolved> resolve(List<Coordinate> requested, MavenSettings settings, Consumer<String> progress,
+                                  Function<List<Resolved>, Set<Coordinate>> choose) {
         RepositorySystemSession.SessionBuilder builder = new SessionBuilderSupplier(system).get()
                 .withLocalRepositoryBaseDirectories(settings.localRepository())
                 .setOffline(settings.offline())
@@ -70,45 +73,62 @@ public final class AetherBackend implements MavenBackend {
                 collect.addDependency(new Dependency(artifact(c), "compile"));
             }
             collect.setRepositories(repositories);
-            DependencyRequest request = new DependencyRequest(collect, DependencyFilterUtils.classpathFilter("runtime"));
-            DependencyResult result;
+            Map<Coordinate, DependencyNode> nodes = new LinkedHashMap<>();
+            List<Resolved> graph;
             try {
-                result = system.resolveDependencies(session, request);
+                graph = flatten(system.collectDependencies(session, collect).getRoot(), nodes);
             } catch (Exception e) {
                 throw Failures.describe(e, requested, repositories, settings);
             }
-            return flatten(result);
+            Set<Coordinate> chosen = choose.apply(graph);
+            List<ArtifactRequest> downloads = new ArrayList<>();
+            for (Resolved r : graph) {
+                if (chosen.contains(r.coordinate())) {
+                    downloads.add(new ArtifactRequest(nodes.get(r.coordinate())));
+                }
+            }
+            Map<Coordinate, Path> files = new HashMap<>();
+            try {
+                for (ArtifactResult a : system.resolveArtifacts(session, downloads)) {
+                    files.put(coordinate(a.getArtifact()), a.getArtifact().getPath());
+                }
+            } catch (Exception e) {
+                throw Failures.describe(e, requested, repositories, settings);
+            }
+            List<Resolved> out = new ArrayList<>();
+            for (Resolved r : graph) {
+                out.add(new Resolved(r.coordinate(), files.get(r.coordinate()), r.trail()));
+            }
+            return out;
         }
     }
 
-    /** The graph breadth-first (requested artifacts first), each artifact once, with the path that led to it. */
-    static List<Resolved> flatten(DependencyResult result) {
-        Map<String, Path> files = new HashMap<>();
-        for (ArtifactResult r : result.getArtifactResults()) {
-            if (r.getArtifact() != null && r.getArtifact().getPath() != null) {
-                files.put(id(r.getArtifact()), r.getArtifact().getPath());
-            }
-        }
-        Map<String, Resolved> out = new LinkedHashMap<>();
+    /**
+     * The collected graph breadth-first (requested artifacts first), each artifact once, with the
+     * path that led to it; only what a runtime class path holds (compile and runtime scope).
+     */
+    static List<Resolved> flatten(DependencyNode root, Map<Coordinate, DependencyNode> nodes) {
+        Map<Coordinate, Resolved> out = new LinkedHashMap<>();
         record Step(DependencyNode node, List<Coordinate> trail) {
         }
         Deque<Step> queue = new ArrayDeque<>();
-        for (DependencyNode child : result.getRoot().getChildren()) {
+        for (DependencyNode child : root.getChildren()) {
             queue.add(new Step(child, List.of()));
         }
         while (!queue.isEmpty()) {
             Step s = queue.poll();
             Artifact a = s.node().getArtifact();
-            if (a == null) {
+            Dependency d = s.node().getDependency();
+            if (a == null || d == null || !RUNTIME_SCOPES.contains(d.getScope())) {
                 continue;
             }
-            String id = id(a);
-            Path file = files.get(id);
-            if (file != null && !out.containsKey(id)) {
-                out.put(id, new Resolved(coordinate(a), file, s.trail()));
+            Coordinate c = coordinate(a);
+            if (!out.containsKey(c)) {
+                out.put(c, new Resolved(c, null, s.trail()));
+                nodes.put(c, s.node());
             }
             List<Coordinate> trail = new ArrayList<>(s.trail());
-            trail.add(coordinate(a));
+            trail.add(c);
             for (DependencyNode child : s.node().getChildren()) {
                 queue.add(new Step(child, trail));
             }
@@ -122,10 +142,6 @@ public final class AetherBackend implements MavenBackend {
 
     static Coordinate coordinate(Artifact a) {
         return new Coordinate(a.getGroupId(), a.getArtifactId(), a.getExtension(), a.getClassifier(), a.getVersion());
-    }
-
-    private static String id(Artifact a) {
-        return a.getGroupId() + ":" + a.getArtifactId() + ":" + a.getExtension() + ":" + a.getClassifier() + ":" + a.getVersion();
     }
 
     /** Maven's mirror rules, from the settings' {@code <mirrors>}. */
