@@ -66,6 +66,7 @@ public final class ConvnbKernel extends BaseKernel {
     private final CellCompletion completion;
     private volatile int executingCell;          // execution count of the running cell, 0 if idle
     private boolean startupReported;
+    private MavenMagic maven;
 
     /**
      * A kernel whose cells compile against {@code classpath}, start with {@code startupSnippets}
@@ -275,11 +276,18 @@ public final class ConvnbKernel extends BaseKernel {
         ClasspathMagics jars = new ClasspathMagics(this);
         magics.registerLineMagic("jars", jars::add);
         magics.registerLineMagic("classpath", jars::add);
-        MavenMagic maven = MavenMagic.forKernel(this::addedToClasspath, jar -> addToClasspath(jar.toString()));
         magics.registerLineMagic("maven", args -> {
-            display(maven.run(args, System.out::println));
+            display(maven().run(args, System.out::println));
             return null;
         });
+    }
+
+    /** The {@code %maven} magic, made at its first call so that none of its classes load at start. */
+    private synchronized MavenMagic maven() {
+        if (maven == null) {
+            maven = MavenMagic.forKernel(this::addedToClasspath, jar -> addToClasspath(jar.toString()));
+        }
+        return maven;
     }
 
     /**
