@@ -66,6 +66,7 @@ public final class ConvnbKernel extends BaseKernel {
     private final CellCompletion completion;
     private volatile int executingCell;          // execution count of the running cell, 0 if idle
     private boolean startupReported;
+    private final Object mavenLock = new Object();
     private MavenMagic maven;
 
     /**
@@ -282,12 +283,18 @@ public final class ConvnbKernel extends BaseKernel {
         });
     }
 
-    /** The {@code %maven} magic, made at its first call so that none of its classes load at start. */
-    private synchronized MavenMagic maven() {
-        if (maven == null) {
-            maven = MavenMagic.forKernel(this::addedToClasspath, jar -> addToClasspath(jar.toString()));
+    /**
+     * The {@code %maven} magic, made at its first call so that none of its classes load at start.
+     * Not synchronized on the kernel: basekernel holds that monitor while a cell runs, and magics
+     * run on the cell's own thread.
+     */
+    private MavenMagic maven() {
+        synchronized (mavenLock) {
+            if (maven == null) {
+                maven = MavenMagic.forKernel(this::addedToClasspath, jar -> addToClasspath(jar.toString()));
+            }
+            return maven;
         }
-        return maven;
     }
 
     /**

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * <p>A jar built by Maven carries {@code META-INF/maven/<group>/<artifact>/pom.properties} with its
  * coordinate (a shaded jar carries several: each counts). A jar without one is known only by its file
  * name, {@code <artifact>-<version>[-<classifier>].jar}, and matched by artifact id and file name.
+ * A fat jar whose bundled libraries were relocated (its entries contain {@code /shade/} or
+ * {@code /shaded/}) counts only as itself.
  */
 public final class LoadedArtifacts {
     /**
@@ -71,17 +73,20 @@ public final class LoadedArtifacts {
         return a;
     }
 
-    /** Adds one jar: every pom.properties in it, else its file name. */
+    /** Adds one jar: its pom.properties (see the class comment), else its file name. */
     public void add(Path jar) {
         if (!Files.isRegularFile(jar)) {
             return;
         }
         List<Loaded> found = new ArrayList<>();
+        boolean relocated = false;
         try (JarFile f = new JarFile(jar.toFile())) {
             Enumeration<JarEntry> entries = f.entries();
             while (entries.hasMoreElements()) {
                 JarEntry e = entries.nextElement();
-                Matcher m = POM_PROPERTIES.matcher(e.getName());
+                String name = e.getName();
+                relocated |= name.contains("/shade/") || name.contains("/shaded/");
+                Matcher m = POM_PROPERTIES.matcher(name);
                 if (m.matches()) {
                     Properties p = new Properties();
                     try (InputStream in = f.getInputStream(e)) {
@@ -107,13 +112,15 @@ public final class LoadedArtifacts {
             }
             return;
         }
-        // The jar's own coordinate is the one whose artifact id starts its file name; a shaded jar
-        // also lists what it bundles, which are loaded all the same.
-        for (Loaded l : found) {
+        // The jar's own coordinate is the one whose artifact id and version start its file name.
+        Loaded own = found.stream().filter(l -> name.startsWith(l.artifactId() + "-" + l.version())).findFirst()
+                .orElse(found.get(0));
+        byFileName.put(name, own);
+        // A fat jar also lists what it bundles. Bundled classes that were moved to another package
+        // (ND4J's org.nd4j.shade.guava, .jackson, .protobuf) do not clash with the real library, so
+        // then only the jar's own coordinate counts; unmoved ones (icu4j's parts) are loaded as they are.
+        for (Loaded l : relocated ? List.of(own) : found) {
             byKey.computeIfAbsent(l.groupId() + ":" + l.artifactId(), k -> new ArrayList<>()).add(l);
-            if (name.startsWith(l.artifactId() + "-" + l.version())) {
-                byFileName.put(name, l);
-            }
         }
     }
 

@@ -115,7 +115,9 @@ public final class MavenMagic {
                 continue;
             }
             if (a.equals("--help") || a.equals("-h")) {
-                return new DisplayData(USAGE);
+                DisplayData help = new DisplayData(USAGE);
+                help.putHTML("<pre>" + Html.escape(USAGE) + "</pre>");
+                return help;
             } else if (a.equals("--offline")) {
                 offline = true;
             } else if (a.startsWith("-")) {

@@ -20,6 +20,10 @@ class LoadedArtifactsTest {
     Path dir;
 
     Path jar(String name, String... poms) throws Exception {
+        return jarWith(name, "x/Y.class", poms);
+    }
+
+    Path jarWith(String name, String classEntry, String... poms) throws Exception {
         Path p = dir.resolve(name);
         try (JarOutputStream out = new JarOutputStream(new FileOutputStream(p.toFile()))) {
             for (String gav : poms) {
@@ -29,7 +33,7 @@ class LoadedArtifactsTest {
                         .getBytes(StandardCharsets.ISO_8859_1));
                 out.closeEntry();
             }
-            out.putNextEntry(new JarEntry("x/Y.class"));
+            out.putNextEntry(new JarEntry(classEntry));
             out.closeEntry();
         }
         return p;
@@ -52,6 +56,22 @@ class LoadedArtifactsTest {
         assertEquals(byName, a.byFileName("jnacl-1.0.0.jar"));
         assertEquals(List.of(), a.versionsOf(Coordinate.parse("org.example:other:1.0")));
         assertEquals(4, a.size());
+    }
+
+    /** ND4J's guava, jackson and protobuf jars bundle relocated copies (org.nd4j.shade.*), which clash with nothing. */
+    @Test
+    void relocatedBundlesCountOnlyAsTheJarItself() throws Exception {
+        Path nd4jGuava = jarWith("guava-1.0.0-M2.1.jar", "org/nd4j/shade/guava/base/Strings.class",
+                "org.nd4j:guava:1.0.0-M2.1", "com.google.guava:guava:30.1-jre");
+        Path fat = jarWith("fat-2.0.jar", "com/google/common/base/Strings.class",
+                "org.example:fat:2.0", "com.google.guava:guava:31.0-jre");
+        LoadedArtifacts a = LoadedArtifacts.of(List.of(nd4jGuava));
+        assertEquals(List.of(), a.versionsOf(Coordinate.parse("com.google.guava:guava:33.0.0-jre")));
+        assertEquals("1.0.0-M2.1", a.versionsOf(Coordinate.parse("org.nd4j:guava:1.0.0-M2.1")).get(0).version());
+        assertEquals("org.nd4j", a.byFileName("guava-1.0.0-M2.1.jar").groupId());
+        a.add(fat);
+        assertEquals("31.0-jre", a.versionsOf(Coordinate.parse("com.google.guava:guava:33.0.0-jre")).get(0).version());
+        assertEquals("org.example:fat:2.0", a.byFileName("fat-2.0.jar").describe());
     }
 
     @Test
