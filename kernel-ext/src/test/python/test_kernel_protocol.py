@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
@@ -158,6 +159,82 @@ def check_ijava_kernelspec(script, kernel_dir, prefix):
     check("IJava kernelspec interrupts by message", spec.get("interrupt_mode") == "message", spec)
 
 
+def make_maven_repo(root):
+    """A Maven repository in a folder (POMs, jars compiled here) and a settings.xml mirroring Central to it."""
+    repo = os.path.join(root, "repo")
+
+    def publish(group, artifact, version, deps, source, classpath=""):
+        d = os.path.join(repo, *group.split("."), artifact, version)
+        os.makedirs(d)
+        dep_xml = "".join("<dependency><groupId>%s</groupId><artifactId>%s</artifactId><version>%s</version></dependency>"
+                          % tuple(x.split(":")) for x in deps)
+        with open(os.path.join(d, "%s-%s.pom" % (artifact, version)), "w") as f:
+            f.write("<project><modelVersion>4.0.0</modelVersion><groupId>%s</groupId><artifactId>%s</artifactId>"
+                    "<version>%s</version><dependencies>%s</dependencies></project>" % (group, artifact, version, dep_xml))
+        work = tempfile.mkdtemp(dir=root)
+        src = os.path.join(work, re.search(r"public class (\w+)", source).group(1) + ".java")
+        with open(src, "w") as f:
+            f.write(source)
+        classes = os.path.join(work, "classes")
+        subprocess.run(["javac", "-d", classes] + (["-cp", classpath] if classpath else []) + [src], check=True)
+        jar = os.path.join(d, "%s-%s.jar" % (artifact, version))
+        with zipfile.ZipFile(jar, "w") as z:
+            for base, _, files in os.walk(classes):
+                for name in files:
+                    full = os.path.join(base, name)
+                    z.write(full, os.path.relpath(full, classes))
+            z.writestr("META-INF/maven/%s/%s/pom.properties" % (group, artifact),
+                       "groupId=%s\nartifactId=%s\nversion=%s\n" % (group, artifact, version))
+        return jar
+
+    words = publish("demo", "words", "2.0", [], "package demo.words; public class Words { "
+                    "public static String hello() { return \"hello from words 2.0\"; } }")
+    publish("demo", "greeter", "1.0", ["demo:words:2.0"], "package demo.greeter; public class Greeter { "
+            "public String greet() { return demo.words.Words.hello() + \" via greeter\"; } }", words)
+    publish("com.google.code.gson", "gson", "2.11.0", [], "package demo.notgson; public class NotGson { }")
+    settings = os.path.join(root, "settings.xml")
+    with open(settings, "w") as f:
+        f.write("<settings><localRepository>%s</localRepository><mirrors><mirror><id>test-repo</id><url>file://%s/</url>"
+                "<mirrorOf>*</mirrorOf></mirror></mirrors></settings>" % (os.path.join(root, "local"), repo))
+    return settings
+
+
+def check_maven(s):
+    """%maven against the file repository of make_maven_repo, through the resolver in lib/maven-resolver."""
+    reply, out = s.execute('String seen;\ntry { Class.forName("org.eclipse.aether.RepositorySystem"); seen = "visible"; }'
+                           ' catch (ClassNotFoundException e) { seen = "hidden"; }\nseen')
+    check("Maven Resolver is not on the cells' class path", result_text(out) == "hidden", (reply, out))
+    t = time.time()
+    reply, out = s.execute("%maven demo:greeter:1.0\nnew demo.greeter.Greeter().greet()", timeout=120)
+    print("TIMING first %%maven (loads the resolver, 2 jars from a file repository): %.2f s" % (time.time() - t))
+    displays = of_type(out, "display_data")
+    check("%maven resolves an artifact with its dependency and the same cell uses it",
+          reply["status"] == "ok" and result_text(out) == "hello from words 2.0 via greeter"
+          and len(displays) == 1 and displays[0]["data"]["text/plain"].startswith("%maven: added 2 jars to the class path.")
+          and "<td>demo:words:2.0</td><td>added</td>" in displays[0]["data"].get("text/html", ""), (reply, out))
+    reply, out = s.execute("demo.words.Words.hello()")
+    check("a later cell uses the dependency %maven added", result_text(out) == "hello from words 2.0", (reply, out))
+    reply, out = s.execute("%maven com.google.code.gson:gson:2.11.0")
+    tb = error_tb(out)
+    check("%maven refuses a second version of a library the kernel has loaded",
+          reply["status"] == "error" and "%maven: com.google.code.gson:gson:2.11.0 clashes with com.google.code.gson:gson:2.10.1,"
+          " which this kernel has already loaded" in tb and "\n    at " not in tb, tb)
+    reply, out = s.execute("%maven demo:nope:1.0")
+    tb = error_tb(out)
+    check("%maven names an unknown artifact and the repository tried",
+          reply["status"] == "error" and "cannot resolve demo:nope:1.0: demo:nope:1.0 was not found in test-repo (file:" in tb, tb)
+    reply, out = s.execute("%maven demo:greeter")
+    check("%maven shows the expected form of a malformed coordinate",
+          reply["status"] == "error" and "'demo:greeter' is not a Maven coordinate" in error_tb(out)
+          and "Expected group:artifact:version" in error_tb(out), (reply, out))
+    reply, out = s.execute("%maven --help")
+    displays = of_type(out, "display_data")
+    check("%maven --help", reply["status"] == "ok" and len(displays) == 1
+          and "group:artifact:classifier:version" in displays[0]["data"]["text/plain"], (reply, out))
+    reply, out = s.execute("new demo.greeter.Greeter().greet().length()")
+    check("kernel works after %maven errors", result_text(out) == "32", (reply, out))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--kernel-dir", required=True)
@@ -167,6 +244,8 @@ def main():
 
     with tempfile.TemporaryDirectory() as prefix:
         kernels = install_kernelspec(os.path.abspath(args.repo_root), kernel_dir, prefix)
+        # The kernel inherits this environment: %maven then reads the test repository's settings.
+        os.environ["CONVNB_MAVEN_SETTINGS"] = make_maven_repo(prefix)
         km = KernelManager(kernel_name="convnb-test", kernel_spec_manager=KernelSpecManager(kernel_dirs=[kernels]))
         t0 = time.time()
         km.start_kernel()
@@ -285,6 +364,8 @@ def run_checks(s, client, km, started):
     reply, out = s.execute("%jars /nonexistent/*.jar")
     check("%jars with a path that matches nothing", reply["status"] == "error" and "matches no file" in error_tb(out),
           (reply, out))
+
+    check_maven(s)
 
     reply, out = s.execute("%%no_such_cell_magic x=1\nbody line")
     check("%% cells dispatch to cell magics", reply["status"] == "error"

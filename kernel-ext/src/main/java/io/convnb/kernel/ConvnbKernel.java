@@ -1,6 +1,7 @@
 package io.convnb.kernel;
 
 import io.convnb.ext.ConvnbExtension;
+import io.convnb.kernel.maven.MavenMagic;
 import io.github.spencerpark.jupyter.channels.JupyterConnection;
 import io.github.spencerpark.jupyter.channels.JupyterSocket;
 import io.github.spencerpark.jupyter.kernel.BaseKernel;
@@ -46,6 +47,7 @@ public final class ConvnbKernel extends BaseKernel {
     private static volatile ConvnbKernel instance;
 
     private final Magics magics = new Magics();
+    private final List<Path> addedToClasspath = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final JShellEvaluator evaluator;
     private final CompletableFuture<Void> extensionInstalled;
     private final ErrorFormatter errors = new ErrorFormatter(true);
@@ -64,6 +66,8 @@ public final class ConvnbKernel extends BaseKernel {
     private final CellCompletion completion;
     private volatile int executingCell;          // execution count of the running cell, 0 if idle
     private boolean startupReported;
+    private final Object mavenLock = new Object();
+    private MavenMagic maven;
 
     /**
      * A kernel whose cells compile against {@code classpath}, start with {@code startupSnippets}
@@ -116,6 +120,12 @@ public final class ConvnbKernel extends BaseKernel {
     /** Adds a jar or class directory to the cells' class path (compiler and class loader). */
     public void addToClasspath(String path) throws Exception {
         evaluator.addToClasspath(path);
+        addedToClasspath.add(Path.of(path));
+    }
+
+    /** What {@link #addToClasspath} added since start ({@code %jars}, {@code %maven}), in order. */
+    List<Path> addedToClasspath() {
+        return List.copyOf(addedToClasspath);
     }
 
     @Override
@@ -258,10 +268,33 @@ public final class ConvnbKernel extends BaseKernel {
         evaluator.close();
     }
 
+    /**
+     * {@code %jars}, {@code %classpath} and {@code %maven}: only in this kernel (IJava has its own,
+     * so {@code ConvnbExtension.install}, which both kernels run, does not register them). The
+     * resolver behind {@code %maven} is loaded at its first call, never at start.
+     */
     private void registerClasspathMagics() {
         ClasspathMagics jars = new ClasspathMagics(this);
         magics.registerLineMagic("jars", jars::add);
         magics.registerLineMagic("classpath", jars::add);
+        magics.registerLineMagic("maven", args -> {
+            display(maven().run(args, System.out::println));
+            return null;
+        });
+    }
+
+    /**
+     * The {@code %maven} magic, made at its first call so that none of its classes load at start.
+     * Not synchronized on the kernel: basekernel holds that monitor while a cell runs, and magics
+     * run on the cell's own thread.
+     */
+    private MavenMagic maven() {
+        synchronized (mavenLock) {
+            if (maven == null) {
+                maven = MavenMagic.forKernel(this::addedToClasspath, jar -> addToClasspath(jar.toString()));
+            }
+            return maven;
+        }
     }
 
     /**

@@ -46,6 +46,27 @@ class ConvnbExtensionTest {
         assertTrue(((String) shown.getData(MIMEType.TEXT_PLAIN)).contains("3x3"), "magics display their own output");
     }
 
+    /**
+     * IJava 1.3.0 has its own %maven (Ivy), %jars and %classpath; the extension, which IJava and the
+     * convnb kernel both install, must leave them alone (the convnb kernel registers its own itself).
+     */
+    @Test
+    void installLeavesTheHostsMavenAndClasspathMagicsAlone() throws Exception {
+        TestKernel ijavaLike = new TestKernel();
+        List<List<String>> calls = new java.util.ArrayList<>();
+        ijavaLike.getMagics().registerLineMagic("maven", args -> {
+            calls.add(args);
+            return "the host's %maven";
+        });
+        ConvnbExtension.install(ijavaLike);
+        assertEquals("the host's %maven", ijavaLike.getMagics().applyLineMagic("maven", List.of("g:a:1.0")));
+        assertEquals(List.of(List.of("g:a:1.0")), calls);
+        for (String magic : List.of("jars", "classpath")) {
+            assertThrows(Exception.class, () -> ijavaLike.getMagics().applyLineMagic(magic, List.of("x.jar")),
+                    "%" + magic + " is the host's business");
+        }
+    }
+
     @Test
     void installNeedsAKernel() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvnbExtension.install(null));
