@@ -6,7 +6,7 @@
 command -v curl >/dev/null || { echo "postBuild: ERROR: curl is needed (apt-get install curl)" >&2; exit 1; }
 
 step() { printf '\n==> postBuild: %s\n' "$*"; }
-die() { printf 'postBuild: ERROR: %s\n' "$*" >&2; exit 1; }
+die() { printf '%s: ERROR: %s\n' "${FETCH_WHO:-postBuild}" "$*" >&2; exit 1; }
 notice() { printf '\n*** NOTICE: %s ***\n\n' "$*" >&2; }
 
 # True when the host of URL answers within a short connect timeout.
