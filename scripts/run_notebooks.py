@@ -4,7 +4,8 @@
 Run it with Debian's Python (``/usr/bin/python3``), which has ``nbclient``, ``nbformat`` and
 ``nbconvert`` from apt. For every notebook (default: ``notebooks/*.ipynb``) it
 
-* starts the kernel named by ``--kernel`` (default ``convnb``; ``convnb-ijava`` for real IJava)
+* starts the kernel named by ``--kernel`` (default ``convnb``; ``convnb-ijava`` for real IJava;
+  repeat the option to run every notebook under each kernelspec in turn, as ``./convnb test`` does)
   in the notebook's own directory, with the variables given by ``--env``/``--quick`` added to its
   environment, and runs every cell with a per-cell timeout;
 * fails on any cell error (a cell tagged ``raises-exception`` may show an error on purpose), and
@@ -13,7 +14,8 @@ Run it with Debian's Python (``/usr/bin/python3``), which has ``nbclient``, ``nb
   ``"convnb": {"expect": {"image/png": 2, "text/html": 1}}``: at least that many outputs of each
   MIME type must be present after execution;
 * writes the executed notebook back in place (``--inplace``, for committing outputs) and/or an
-  executed copy plus a self-contained HTML report to ``--reports DIR`` (default ``reports/``).
+  executed copy plus a self-contained HTML report to ``--reports DIR`` (default ``reports/``;
+  with several ``--kernel``, the second and later write to ``DIR/KERNEL/``).
 
 The HTML reports use the ``convnb-offline`` template (``scripts/nbconvert/``): nbconvert's ``lab``
 template minus the three ``<script src=...>`` tags it would load from CDNs (require.js, MathJax,
@@ -21,8 +23,12 @@ the widget manager). Reports therefore open offline with no network access; Mark
 as its TeX source. Every report is scanned for remote ``<script src>`` and stylesheet links
 before it is written.
 
-The last line printed is ``notebooks: N passed, M failed``; the exit status is 1 when any
-notebook failed and 2 for bad arguments.
+The default list is every ``notebooks/*.ipynb`` in name order, so a new notebook is picked up
+without changing this script; it only has to declare ``metadata.convnb.expect`` (``{}`` when it
+shows no rich output).
+
+The last line printed is ``notebooks: N passed, M failed`` (one count per notebook and kernel);
+the exit status is 1 when any notebook failed and 2 for bad arguments.
 """
 
 import argparse
@@ -56,8 +62,9 @@ def parse_args(argv):
         description="Execute notebooks through Jupyter (nbclient) and check their outputs.")
     p.add_argument("notebooks", nargs="*",
                    help="notebooks to run (default: notebooks/*.ipynb, in name order)")
-    p.add_argument("--kernel", default="convnb",
-                   help="kernelspec name (default: convnb; convnb-ijava runs them in real IJava)")
+    p.add_argument("--kernel", action="append", default=[], metavar="NAME",
+                   help="kernelspec name (default: convnb; convnb-ijava runs them in real IJava); "
+                        "repeat it to run every notebook under each kernelspec")
     p.add_argument("--timeout", type=int, default=900, metavar="S",
                    help="per-cell timeout in seconds (default: 900)")
     p.add_argument("--startup-timeout", type=int, default=180, metavar="S",
@@ -82,6 +89,9 @@ def parse_args(argv):
     if args.quick:
         env["CONVNB_QUICK"] = "1"
     args.extra_env = env
+    args.kernels = list(dict.fromkeys(args.kernel)) or ["convnb"]
+    if args.inplace and len(args.kernels) > 1:
+        p.error("--inplace writes one set of outputs back; give one --kernel with it")
     if not args.notebooks:
         args.notebooks = sorted(glob.glob(str(REPO / "notebooks" / "*.ipynb")))
         if not args.notebooks:
@@ -155,12 +165,17 @@ def html_report(nb):
     return body
 
 
-def run_one(path, args):
+def reports_dir(args, kernel):
+    """The first --kernel writes to --reports, each further one to a folder named after it."""
+    return Path(args.reports) if kernel == args.kernels[0] else Path(args.reports) / kernel
+
+
+def run_one(path, args, kernel):
     name = os.path.basename(path)
     nb = nbformat.read(path, as_version=4)
     expect = expected_outputs(nb, name)
     client = NotebookClient(
-        nb, kernel_name=args.kernel, timeout=args.timeout,
+        nb, kernel_name=kernel, timeout=args.timeout,
         startup_timeout=args.startup_timeout, allow_errors=False,
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}})
     try:
@@ -178,7 +193,7 @@ def run_one(path, args):
     if args.inplace:
         nbformat.write(nb, path)
     if not args.no_reports:
-        out_dir = Path(args.reports)
+        out_dir = reports_dir(args, kernel)
         out_dir.mkdir(parents=True, exist_ok=True)
         stem = Path(path).stem
         nbformat.write(nb, str(out_dir / f"{stem}.ipynb"))
@@ -191,12 +206,12 @@ def main(argv):
     if args.extra_env:
         print("kernel environment: " + " ".join(f"{k}={v}" for k, v in args.extra_env.items()))
     passed, failed = [], []
-    for path in args.notebooks:
-        name = os.path.basename(path)
-        print(f"--- {name} (kernel {args.kernel})", flush=True)
+    for kernel, path in [(k, p) for k in args.kernels for p in args.notebooks]:
+        name = os.path.basename(path) if len(args.kernels) == 1 else f"{os.path.basename(path)} [{kernel}]"
+        print(f"--- {os.path.basename(path)} (kernel {kernel})", flush=True)
         start = time.monotonic()
         try:
-            run_one(path, args)
+            run_one(path, args, kernel)
         except NotebookFailure as e:
             failed.append(name)
             print(f"FAIL {name} after {time.monotonic() - start:.1f} s\n{e}", flush=True)

@@ -40,11 +40,12 @@ class RunNotebooksTest(unittest.TestCase):
         nbformat.write(nb, str(path))
         return path
 
-    def run_script(self, *args):
+    def run_script(self, *args, kernels=("python3",), env=None):
+        kernel_args = [a for k in kernels for a in ("--kernel", k)]
         proc = subprocess.run(
-            [sys.executable, str(SCRIPT), "--kernel", "python3", "--timeout", "60",
+            [sys.executable, str(SCRIPT), *kernel_args, "--timeout", "60",
              "--reports", str(self.dir / "reports"), *map(str, args)],
-            capture_output=True, text=True, timeout=300)
+            capture_output=True, text=True, timeout=300, env=env)
         self.last_line = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
         return proc.returncode, proc.stdout + proc.stderr
 
@@ -126,6 +127,31 @@ class RunNotebooksTest(unittest.TestCase):
         self.assertIn("ok   b-good.ipynb", out)
         self.assertIn("failed: a-bad.ipynb", out)
         self.assertEqual("notebooks: 1 passed, 1 failed", self.last_line)
+
+    def test_every_notebook_runs_under_each_kernel(self):
+        # A second kernelspec (the same Python kernel under another name), as convnb and convnb-ijava.
+        twin = self.dir / "jupyter" / "kernels" / "py-twin"
+        twin.mkdir(parents=True)
+        (twin / "kernel.json").write_text('{"argv": ["%s", "-m", "ipykernel_launcher", "-f", "{connection_file}"],'
+                                          ' "display_name": "twin", "language": "python"}' % sys.executable)
+        env = dict(os.environ, JUPYTER_PATH=str(self.dir / "jupyter"))
+        nb = self.notebook("one.ipynb", [new_code_cell("import os\nprint(os.environ.get('JPY_PARENT_PID') is not None)")],
+                           {})
+        bad = self.notebook("two.ipynb", [new_code_cell("raise RuntimeError('boom')")], {})
+        code, out = self.run_script(nb, bad, kernels=("python3", "py-twin"), env=env)
+        self.assertEqual(1, code, out)
+        self.assertIn("--- one.ipynb (kernel python3)", out)
+        self.assertIn("--- one.ipynb (kernel py-twin)", out)
+        self.assertIn("failed: two.ipynb [python3], two.ipynb [py-twin]", out)
+        self.assertEqual("notebooks: 2 passed, 2 failed", self.last_line)
+        self.assertTrue((self.dir / "reports" / "py-twin" / "one.html").is_file())
+        self.assertTrue((self.dir / "reports" / "one.html").is_file())
+
+    def test_inplace_takes_one_kernel(self):
+        nb = self.notebook("any.ipynb", [new_code_cell("1")], {})
+        code, out = self.run_script("--inplace", nb, kernels=("python3", "other"))
+        self.assertEqual(2, code, out)
+        self.assertIn("--inplace writes one set of outputs back; give one --kernel with it", out)
 
 
 if __name__ == "__main__":
