@@ -38,11 +38,6 @@ verify() {
   echo "verified $name ($n checksums)"
 }
 
-# True when binder/checksums pins a sha256 for NAME.
-pinned() {
-  grep -v '^[[:space:]]*#' "$CHECKSUMS" | awk -v n="$1" '$1 == "sha256" && $3 == n { found = 1 } END { exit !found }'
-}
-
 # Downloads URL to DEST through a temporary name and verifies it before it takes DEST's place.
 fetch_verified() {
   local url="$1" dest="$2" name

@@ -6,7 +6,8 @@
 #                                  [--kernel-dir DIR] [--no-copy] [--name NAME] [--java JAVA]
 #                                  [--display-name TEXT] [--no-cds]
 #
-#   --user          kernelspecs in the user's Jupyter data dir, kernel files in ~/.convnb/kernel (default)
+#   --user          kernelspecs in the user's Jupyter data dir, kernel files in ~/.convnb/kernel (default;
+#                   ~/.convnb/kernel-NAME for another --name, likewise below)
 #   --prefix DIR    kernelspecs in DIR/share/jupyter/kernels, kernel files in DIR/share/convnb/kernel
 #   --sys-prefix    kernelspecs in /usr/share/jupyter/kernels (Debian's Jupyter), kernel files in
 #                   /usr/share/convnb/kernel (needs root)
@@ -80,6 +81,8 @@ if [[ -n "$java" ]]; then
   java="$(cd "$(dirname "$java")" && pwd)/$(basename "$java")"
 fi
 run_java="${java:-java}"
+# Each kernelspec name gets its own copy of the kernel (and its own class-data archive, made by its JDK).
+[[ "$name" == convnb ]] || dest="$dest-$name"
 [[ -x /usr/bin/jupyter ]] || die "/usr/bin/jupyter not found; install Debian's Jupyter: sudo apt-get install -y jupyter-core jupyter-client python3-jupyter-client"
 built="$(cd "$kernel_dir" 2>/dev/null && pwd)" \
   || die "no built kernel at '$kernel_dir'; build it first: mvn -B -DskipTests package"
