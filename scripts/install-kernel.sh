@@ -71,7 +71,7 @@ while [[ $# -gt 0 ]]; do
     --no-cds) cds=0; shift ;;
     --java) [[ $# -ge 2 ]] || die "--java needs the path of a java executable"; java="$2"; shift 2 ;;
     --display-name) [[ $# -ge 2 ]] || die "--display-name needs a text"; display_name="$2"; shift 2 ;;
-    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
     *) die "unknown option '$1'; see --help" ;;
   esac
 done
