@@ -6,7 +6,7 @@
 command -v curl >/dev/null || { echo "postBuild: ERROR: curl is needed (apt-get install curl)" >&2; exit 1; }
 
 step() { printf '\n==> postBuild: %s\n' "$*"; }
-die() { printf 'postBuild: ERROR: %s\n' "$*" >&2; exit 1; }
+die() { printf '%s: ERROR: %s\n' "${FETCH_WHO:-postBuild}" "$*" >&2; exit 1; }
 notice() { printf '\n*** NOTICE: %s ***\n\n' "$*" >&2; }
 
 # True when the host of URL answers within a short connect timeout.
@@ -36,11 +36,6 @@ verify() {
   done < <(grep -v '^[[:space:]]*#' "$CHECKSUMS" | grep -v '^[[:space:]]*$')
   [ "$have_sha256" = 1 ] || die "$name has no pinned sha256 in binder/checksums; refusing to install an unverified download (see the comments in that file for how to pin it)"
   echo "verified $name ($n checksums)"
-}
-
-# True when binder/checksums pins a sha256 for NAME.
-pinned() {
-  grep -v '^[[:space:]]*#' "$CHECKSUMS" | awk -v n="$1" '$1 == "sha256" && $3 == n { found = 1 } END { exit !found }'
 }
 
 # Downloads URL to DEST through a temporary name and verifies it before it takes DEST's place.

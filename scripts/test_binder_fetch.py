@@ -6,6 +6,7 @@ loopback port, so they need no network. Run: /usr/bin/python3 -m unittest script
 """
 
 import hashlib
+import os
 import re
 import subprocess
 import tempfile
@@ -64,7 +65,7 @@ class BinderFetchTest(unittest.TestCase):
         self.assertEqual(1, code, out)
         self.assertIn("unknown algorithm 'crc32' for data.bin", out)
 
-    def test_unpinned_ijava_zip_is_refused_by_the_real_checksums_file(self):
+    def test_ijava_archive_bytes_are_not_pinned_only_its_files(self):
         zip_path = self.dir / "ijava-1.3.0.zip"
         zip_path.write_bytes(b"not really a zip")
         code, out = self.bash(f"verify '{zip_path}' ijava-1.3.0.zip")
@@ -77,7 +78,7 @@ class BinderFetchTest(unittest.TestCase):
         files = {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
                  "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}
         for algo, length in (("sha256", 64), ("md5", 32)):
-            pinned = {name: h for a, h, name in lines if a == algo}
+            pinned = {name: h for a, h, name in lines if a == algo and not name.startswith("ijava-")}
             self.assertEqual(files, set(pinned), algo)
             for h in pinned.values():
                 self.assertRegex(h, f"^[0-9a-f]{{{length}}}$")
@@ -109,6 +110,82 @@ class BinderFetchTest(unittest.TestCase):
         self.assertEqual(1, code, out)
         self.assertIn(f"postBuild: ERROR: IJava download: cannot reach {UNREACHABLE}", out)
         self.assertNotIn("RAN", out)
+
+
+class GetIJavaTest(unittest.TestCase):
+    """scripts/get-ijava.sh: IJava 1.3.0 installed only when its files match binder/checksums."""
+    SCRIPT = REPO / "scripts" / "get-ijava.sh"
+    JAR_SHA256 = "6aaa4b8cb4c2527ff9d6655e8b79c200ed9599c4515657ca19b33db9d6831f45"
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = Path(self.tmp.name)
+        self.home = self.dir / "ijava-home"
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def run_script(self, zip_path=None, *args):
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.dir), "CONVNB_IJAVA_HOME": str(self.home),
+               "CONVNB_IJAVA_URL": UNREACHABLE}
+        if zip_path:
+            env["CONVNB_IJAVA_ZIP"] = str(zip_path)
+        proc = subprocess.run(["bash", str(self.SCRIPT), *args], capture_output=True, text=True, env=env, timeout=120)
+        return proc.returncode, proc.stdout, proc.stderr
+
+    def fake_release(self, jar_bytes):
+        import zipfile
+        path = self.dir / "ijava-1.3.0.zip"
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("java/ijava-1.3.0.jar", jar_bytes)
+            z.writestr("install.py", "print('IJava installer')\n")
+        return path
+
+    def test_real_checksums_pin_the_ijava_jar(self):
+        self.assertIn(f"sha256 {self.JAR_SHA256} ijava-1.3.0/java/ijava-1.3.0.jar", CHECKSUMS.read_text())
+
+    def test_a_jar_that_does_not_match_the_pin_installs_nothing(self):
+        code, out, err = self.run_script(self.fake_release(b"not IJava"))
+        self.assertEqual(1, code, err)
+        self.assertIn("get-ijava.sh: ERROR: ijava-1.3.0/java/ijava-1.3.0.jar: sha256 is "
+                      + hashlib.sha256(b"not IJava").hexdigest() + f", expected {self.JAR_SHA256}", err)
+        self.assertEqual("", out)
+        self.assertFalse(self.home.exists())
+        self.assertFalse(Path(str(self.home) + ".new").exists())
+
+    def test_an_archive_without_the_jar_is_refused(self):
+        import zipfile
+        path = self.dir / "other.zip"
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("README", "something else")
+        code, out, err = self.run_script(path)
+        self.assertEqual(1, code, err)
+        self.assertIn("the IJava archive has no java/ijava-1.3.0.jar; it is not the IJava 1.3.0 release", err)
+        self.assertFalse(self.home.exists())
+
+    def test_no_archive_and_no_network_is_one_line_saying_how_to_add_it(self):
+        code, out, err = self.run_script()
+        self.assertEqual(3, code, err)
+        self.assertEqual("", out)
+        self.assertEqual([f"IJava 1.3.0 skipped: no CONVNB_IJAVA_ZIP and {UNREACHABLE} is unreachable; to add the "
+                          "convnb-ijava kernel, download that archive and run "
+                          "CONVNB_IJAVA_ZIP=/path/to/ijava-1.3.0.zip ./convnb setup"], err.strip().splitlines())
+        code, out, err = self.run_script(None, "--require")
+        self.assertEqual(1, code, err)
+        self.assertIn("get-ijava.sh: ERROR: IJava 1.3.0 skipped", err)
+
+    def test_the_real_release_installs_and_is_reused(self):
+        real = os.environ.get("CONVNB_IJAVA_ZIP")
+        if not real or not os.path.isfile(real):
+            self.skipTest("CONVNB_IJAVA_ZIP (IJava's release archive) is not set; ./convnb test and CI set it")
+        code, out, err = self.run_script(real)
+        self.assertEqual(0, code, err)
+        jar = Path(out.strip())
+        self.assertEqual(self.home / "java" / "ijava-1.3.0.jar", jar)
+        self.assertEqual(self.JAR_SHA256, hashlib.sha256(jar.read_bytes()).hexdigest())
+        # a second call, now without the archive, finds the verified install (setup is idempotent)
+        code, out, err = self.run_script()
+        self.assertEqual((0, str(jar)), (code, out.strip()), err)
 
 
 if __name__ == "__main__":

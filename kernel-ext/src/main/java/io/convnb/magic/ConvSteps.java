@@ -57,6 +57,10 @@ public final class ConvSteps {
               -1 -1 -1
               -1  8 -1
               -1 -1 -1
+
+            In IJava 1.3.0 a %%%%conv cell needs a body: IJava's parser takes a cell that is only the
+            %%%%conv line for Java source and reports a CompilationException ("illegal start of
+            expression"); the convnb kernel says that the body is empty.
             """.formatted(MAX_INPUT, MAX_INPUT, MAX_STEPS, NamedKernels.describe().indent(28).stripTrailing());
 
     private ConvSteps() {

@@ -14,11 +14,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code %environment}: what a reproducible experiment must record, as a table: Java, the OS, CPU
- * cores and heap, the kernel, convnb's version, the ND4J backend with its BLAS and thread counts,
+ * cores and heap, the memory caps the kernel was started with (the container's limit, the heap and
+ * JavaCPP's off-heap caps, see {@code scripts/kernel-launch.sh}), the kernel, convnb's version, the ND4J backend with its BLAS and thread counts,
  * the thread and BLAS environment variables, the ND4J random seed, and the SHA-256 of every data
  * file convnb found.
  */
@@ -30,14 +32,15 @@ public final class EnvironmentMagic {
 
     /** Environment variables that change numerical results or speed. */
     public static final List<String> VARIABLES = List.of("OPENBLAS_CORETYPE", "OMP_NUM_THREADS", "OMP_WAIT_POLICY", "OPENBLAS_NUM_THREADS",
-            "MKL_NUM_THREADS", "JAVA_TOOL_OPTIONS", "CONVNB_FASHION_MNIST", "CONVNB_DATA_DIR");
+            "MKL_NUM_THREADS", "JAVA_TOOL_OPTIONS", "MEM_LIMIT", "CONVNB_FASHION_MNIST", "CONVNB_DATA_DIR");
 
     /** The {@code --help} text. */
     public static final String USAGE = """
             %%environment
 
             A table of what a reproducible experiment must record: Java version and vendor, OS, CPU cores,
-            maximum heap, the kernel (language, version, banner), convnb's version, the ND4J backend with
+            maximum heap, the memory limit the kernel was sized for at start (container cgroup limit,
+            MEM_LIMIT or physical memory) with JavaCPP's off-heap caps (maxbytes, maxphysicalbytes), the kernel (language, version, banner), convnb's version, the ND4J backend with
             its BLAS vendor and thread counts, the variables %s,
             the ND4J random seed, and the size and SHA-256 of every data file convnb found.
             Paste it next to your results.
@@ -86,6 +89,7 @@ public final class EnvironmentMagic {
                 + System.getProperty("os.arch") + ")");
         add(rows, "system", "cpu cores", Integer.toString(rt.availableProcessors()));
         add(rows, "system", "max heap", (rt.maxMemory() >> 20) + " MiB");
+        memoryRows(rows);
         if (kernel == null) {
             add(rows, "kernel", "kernel", "none (not run inside a kernel)");
         } else {
@@ -123,6 +127,20 @@ public final class EnvironmentMagic {
         String text = "Environment\n" + MagicOutput.textTable(rows);
         String html = "<div class=\"convnb-environment\">" + MagicOutput.htmlTable(rows) + "</div>";
         return MagicOutput.of(text, html);
+    }
+
+    /**
+     * The caps a cell's allocations meet: JVM heap, JavaCPP's off-heap tensors (maxbytes) and the
+     * whole process (maxphysicalbytes), and the limit they were sized from when the kernel started
+     * ({@code CONVNB_MEMORY}, set by the kernelspecs' launcher).
+     */
+    static void memoryRows(List<List<String>> rows) {
+        String sized = System.getenv("CONVNB_MEMORY");
+        add(rows, "memory", "sized at start", sized == null
+                ? "not started by convnb-launch.sh (caps from the JVM's own flags)" : sized);
+        add(rows, "memory", "JavaCPP maxbytes", (Pointer.maxBytes() >> 20) + " MiB (off-heap tensors)");
+        add(rows, "memory", "JavaCPP maxphysicalbytes", (Pointer.maxPhysicalBytes() >> 20) + " MiB (whole process)");
+        add(rows, "memory", "process resident now", (Pointer.physicalBytes() >> 20) + " MiB");
     }
 
     private static void add(List<List<String>> rows, String group, String item, String value) {

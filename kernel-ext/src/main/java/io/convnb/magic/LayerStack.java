@@ -52,6 +52,9 @@ public final class LayerStack {
               pool 2
               conv 5x5 stride=2        # downsample
               dilated 3 dilation=2 padding=same
+
+            In IJava 1.3.0 a %%convmath cell needs at least one layer line: IJava's parser takes a cell
+            that is only the %%convmath line for Java source and reports a CompilationException.
             """;
 
     private LayerStack() {

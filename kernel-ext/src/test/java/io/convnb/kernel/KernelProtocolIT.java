@@ -1,5 +1,6 @@
 package io.convnb.kernel;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -16,7 +17,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Runs {@code src/test/python/test_kernel_protocol.py}: the assembled kernel
- * ({@code target/convnb-kernel}, made in the package phase) driven by Debian's real jupyter_client.
+ * ({@code target/convnb-kernel}, made in the package phase) driven by Debian's real jupyter_client;
+ * then the same magics and errors in the real IJava 1.3.0 with the extension, when its release
+ * archive is at hand ({@code CONVNB_IJAVA_ZIP}; {@code ./convnb test} and CI set it).
  */
 class KernelProtocolIT {
     static final String PYTHON = "/usr/bin/python3";
@@ -25,6 +28,19 @@ class KernelProtocolIT {
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void kernelSpeaksTheJupyterProtocol() throws Exception {
+        runProtocolScript(List.of());
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void ijavaHostsTheExtension() throws Exception {
+        String zip = System.getenv("CONVNB_IJAVA_ZIP");
+        Assumptions.assumeTrue(zip != null && Files.isRegularFile(Path.of(zip)),
+                "IJava 1.3.0 not tested: set CONVNB_IJAVA_ZIP=/path/to/ijava-1.3.0.zip (./convnb test and CI do)");
+        runProtocolScript(List.of("--host", "ijava", "--ijava-zip", zip));
+    }
+
+    private static void runProtocolScript(List<String> extra) throws Exception {
         Path kernelDir = Path.of(System.getProperty("convnb.kernel.dir", "target/convnb-kernel")).toAbsolutePath();
         Path repoRoot = Path.of(System.getProperty("convnb.repo.root", "..")).toAbsolutePath().normalize();
         Path script = repoRoot.resolve("kernel-ext/src/test/python/test_kernel_protocol.py");
@@ -41,8 +57,10 @@ class KernelProtocolIT {
             fail("/usr/bin/jupyter is missing (the installer uses `jupyter kernelspec install`): " + INSTALL_HINT);
         }
 
-        Result r = run(List.of(PYTHON, script.toString(), "--kernel-dir", kernelDir.toString(),
-                "--repo-root", repoRoot.toString()), repoRoot, 540);
+        List<String> command = new java.util.ArrayList<>(List.of(PYTHON, script.toString(), "--kernel-dir",
+                kernelDir.toString(), "--repo-root", repoRoot.toString()));
+        command.addAll(extra);
+        Result r = run(command, repoRoot, 540);
         System.out.println(r.output);
         assertEquals(0, r.exit, "protocol checks failed:\n" + r.output);
         assertTrue(r.output.contains("all checks passed"), r.output);

@@ -36,6 +36,14 @@ class EnvironmentMagicTest {
         assertTrue(text.contains("OPENBLAS_CORETYPE"), text);
         assertTrue(text.contains("OMP_NUM_THREADS"), text);
         assertTrue(text.contains("Nd4j.getRandom().getSeed()"), text);
+        // the JavaCPP caps as JavaCPP itself reports them (surefire sets no javacpp properties, so
+        // JavaCPP 1.5.7's defaults: maxbytes = max heap, maxphysicalbytes = 4 x maxbytes)
+        assertEquals(Runtime.getRuntime().maxMemory(), org.bytedeco.javacpp.Pointer.maxBytes());
+        assertTrue(text.matches("(?s).*JavaCPP maxbytes\\s+" + (org.bytedeco.javacpp.Pointer.maxBytes() >> 20) + " MiB.*"), text);
+        assertTrue(text.matches("(?s).*JavaCPP maxphysicalbytes\\s+" + (4 * org.bytedeco.javacpp.Pointer.maxBytes() >> 20)
+                + " MiB.*"), text);
+        assertTrue(text.contains(System.getenv("CONVNB_MEMORY") == null ? "not started by convnb-launch.sh"
+                : System.getenv("CONVNB_MEMORY")), text);
         // every data file listed with the SHA-256 of its bytes, checked here with the JDK's digest
         List<DataSource> sources = Datasets.sources();
         assertTrue(!sources.isEmpty(), "no data files found; install dataset-fashion-mnist");

@@ -97,6 +97,8 @@ class LayerStackTest {
 
     @Test
     void help() {
-        assertEquals(LayerStack.USAGE, Gallery.text(run("--help", "")));
+        String help = Gallery.text(run("--help", ""));
+        assertEquals(LayerStack.USAGE, help);
+        assertTrue(help.contains("In IJava 1.3.0 a %%convmath cell needs at least one layer line"), help);
     }
 }
