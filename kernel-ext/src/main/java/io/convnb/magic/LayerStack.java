@@ -1,5 +1,8 @@
 package io.convnb.magic;
 
+import io.convnb.shape.AxisGeometry;
+import io.convnb.shape.ConvArithmetic;
+import io.convnb.shape.Geometry2D;
 import io.convnb.shape.LayerStep;
 import io.convnb.shape.Padding;
 import io.convnb.shape.ReceptiveField;
@@ -63,6 +66,58 @@ public final class LayerStack {
         if (a.help()) {
             return MagicOutput.help(USAGE);
         }
+        Stack st = parse(a, body);
+        long[] input = st.input();
+        List<String> names = st.names();
+        List<String> specs = st.specs();
+        List<LayerStep> heights = st.heights();
+        List<LayerStep> widths = st.widths();
+        List<ReceptiveFieldRow> h;
+        List<ReceptiveFieldRow> w;
+        try {
+            h = ReceptiveField.of("height", input[0], heights);
+            w = ReceptiveField.of("width", input[1], widths);
+        } catch (IllegalArgumentException e) {
+            throw MagicOutput.rethrow(e);
+        }
+        return display(input, names, specs, h, w);
+    }
+
+    /** The parsed cell: input size, and per layer its name, its line and its height and width steps. */
+    record Stack(long[] input, List<String> names, List<String> specs, List<LayerStep> heights, List<LayerStep> widths) {
+    }
+
+    /**
+     * The geometry of each layer of a stack on the size that reaches it, first to last: the window
+     * arithmetic {@code %convmath} draws, for {@link ConvAnimation#ofStack}.
+     *
+     * @throws MagicArgumentException with {@code %%convmath}'s message for a bad stack
+     */
+    static List<Geometry2D> geometries(List<String> args, String body) {
+        Stack st = parse(SCHEMA.parse(args), body);
+        List<Geometry2D> out = new ArrayList<>();
+        long h = st.input()[0], w = st.input()[1];
+        try {
+            for (int i = 0; i < st.heights().size(); i++) {
+                Geometry2D g = new Geometry2D(axis(st.heights().get(i), "height", h), axis(st.widths().get(i), "width", w));
+                out.add(g);
+                h = g.outputHeight();
+                w = g.outputWidth();
+            }
+        } catch (IllegalArgumentException e) {
+            throw MagicOutput.rethrow(e);
+        }
+        return out;
+    }
+
+    /** The same arithmetic as {@link ReceptiveField} applies to one step. */
+    private static AxisGeometry axis(LayerStep s, String axis, long size) {
+        return s.padding() == Padding.EXPLICIT
+                ? ConvArithmetic.axis(s.name(), axis, size, s.kernel(), s.stride(), s.dilation(), s.padBefore(), s.padAfter())
+                : ConvArithmetic.axis(s.name(), axis, size, s.kernel(), s.stride(), s.dilation(), s.padding());
+    }
+
+    private static Stack parse(ParsedArgs a, String body) {
         long[] input = a.requiredSize("input", 1, "sizes");
         List<String> names = new ArrayList<>();
         List<String> specs = new ArrayList<>();
@@ -87,14 +142,11 @@ public final class LayerStack {
             throw new MagicArgumentException(MAGIC + ": the cell has no layers. Write one layer per line under the"
                     + " magic line, e.g. 'conv 3 padding=same' or 'pool 2' (see %%convmath --help).");
         }
-        List<ReceptiveFieldRow> h;
-        List<ReceptiveFieldRow> w;
-        try {
-            h = ReceptiveField.of("height", input[0], heights);
-            w = ReceptiveField.of("width", input[1], widths);
-        } catch (IllegalArgumentException e) {
-            throw MagicOutput.rethrow(e);
-        }
+        return new Stack(input, names, specs, heights, widths);
+    }
+
+    private static DisplayData display(long[] input, List<String> names, List<String> specs, List<ReceptiveFieldRow> h,
+                                       List<ReceptiveFieldRow> w) {
         List<List<String>> table = new ArrayList<>();
         table.add(List.of("#", "layer", "spec", "output", "receptive field", "jump", "start"));
         for (int i = 0; i < h.size(); i++) {
