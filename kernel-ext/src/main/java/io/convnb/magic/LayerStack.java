@@ -3,6 +3,7 @@ package io.convnb.magic;
 import io.convnb.shape.AxisGeometry;
 import io.convnb.shape.ConvArithmetic;
 import io.convnb.shape.Geometry2D;
+import io.convnb.shape.InputRegion;
 import io.convnb.shape.LayerStep;
 import io.convnb.shape.Padding;
 import io.convnb.shape.ReceptiveField;
@@ -108,6 +109,35 @@ public final class LayerStack {
             throw MagicOutput.rethrow(e);
         }
         return out;
+    }
+
+    /**
+     * The input rectangle that output cell {@code (row, col)} of layer {@code layer} (1 = the first body
+     * line, the {@code #} column of the table) of a {@code %%convmath} stack sees, from the same rows as
+     * the table; for {@code io.convnb.display.ReceptiveFieldView.of(region)}.
+     *
+     * @param header the magic line's arguments, e.g. {@code "input=28x28"}
+     * @param body   the cell body, one layer per line
+     * @throws MagicArgumentException for a bad stack, a layer outside {@code 1..layers}, or a cell outside
+     *                                that layer's output
+     */
+    public static InputRegion region(String header, String body, int layer, long row, long col) {
+        Stack st = parse(SCHEMA.parse(Arrays.asList(header.strip().split("\\s+"))), body);
+        if (layer < 1 || layer > st.heights().size()) {
+            throw new MagicArgumentException(MAGIC + ": layer " + layer + " is not in the stack, which has "
+                    + st.heights().size() + " layer" + (st.heights().size() == 1 ? "" : "s") + "; use 1.."
+                    + st.heights().size() + " (the # column of the table).");
+        }
+        try {
+            ReceptiveFieldRow h = ReceptiveField.of("height", st.input()[0], st.heights()).get(layer);
+            ReceptiveFieldRow w = ReceptiveField.of("width", st.input()[1], st.widths()).get(layer);
+            InputRegion r = InputRegion.of(h, w, row, col, st.input()[0], st.input()[1]);
+            // named as in the table (conv_1, pool_2, ...), not by the line the errors quote
+            return new InputRegion(st.names().get(layer - 1), row, col, r.top(), r.bottom(), r.left(), r.right(),
+                    r.inputHeight(), r.inputWidth());
+        } catch (IllegalArgumentException e) {
+            throw MagicOutput.rethrow(e);
+        }
     }
 
     /** The same arithmetic as {@link ReceptiveField} applies to one step. */
