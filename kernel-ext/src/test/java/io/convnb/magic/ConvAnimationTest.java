@@ -252,6 +252,19 @@ class ConvAnimationTest {
     }
 
     @Test
+    void aKernelRendererShowsEveryMimeType() {
+        ConvAnimation a = ConvAnimation.of("input=4 kernel=2 stride=2");
+        DisplayData d = new io.github.spencerpark.jupyter.kernel.display.Renderer().render(a);
+        assertArrayEquals(a.gif(), Base64.getDecoder().decode((String) d.getData(MIMEType.IMAGE_GIF)));
+        assertArrayEquals(a.png(), Base64.getDecoder().decode((String) d.getData(MIMEType.IMAGE_PNG)));
+        assertTrue(((String) d.getData(MIMEType.TEXT_HTML)).startsWith("<div class=\"convnb-animation\"><img src=\"data:image/gif;base64,"));
+        assertEquals(a.caption(), d.getData(MIMEType.TEXT_PLAIN));
+        assertTrue(a.caption().startsWith("Animation of Conv2D: input 4x4, kernel 2x2, stride 2x2, dilation 1x1, padding valid"
+                + " (top 0, bottom 0, left 0, right 0) -> output 2x2: one output cell per frame, row by row (4 frames), 0.8 s"
+                + " per frame."), a.caption());
+    }
+
+    @Test
     void animateKeepsTheUsualErrors() {
         String e = assertThrows(MagicArgumentException.class,
                 () -> ConvMath.line(List.of("input=3", "kernel=5", "--animate"))).getMessage();
