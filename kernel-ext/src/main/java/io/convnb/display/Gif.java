@@ -2,14 +2,13 @@ package io.convnb.display;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
 import java.awt.image.IndexColorModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageTypeSpecifier;
@@ -77,7 +76,7 @@ public final class Gif {
             b[i] = (byte) palette[i];
         }
         IndexColorModel model = new IndexColorModel(6, PALETTE_SIZE, r, g, b, transparent);
-        Map<Integer, Byte> nearest = new HashMap<>();
+        Nearest nearest = new Nearest(palette);
         ImageWriter writer = gifWriter();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
@@ -117,14 +116,54 @@ public final class Gif {
     }
 
     /** Palette indexes of every pixel, row by row. */
-    private static byte[] index(BufferedImage image, int[] palette, Map<Integer, Byte> nearest) {
+    private static byte[] index(BufferedImage image, int[] palette, Nearest nearest) {
         int w = image.getWidth(), h = image.getHeight();
-        int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
-        byte[] out = new byte[rgb.length];
-        for (int i = 0; i < rgb.length; i++) {
-            out[i] = nearest.computeIfAbsent(rgb[i] & 0xffffff, c -> (byte) nearestIndex(c, palette));
+        int[] rgb = image.getType() == BufferedImage.TYPE_INT_RGB && image.getRaster().getDataBuffer() instanceof DataBufferInt d
+                && d.getNumBanks() == 1 && d.getData().length == w * h
+                ? d.getData() : image.getRGB(0, 0, w, h, null, 0, w);
+        byte[] out = new byte[w * h];
+        int last = -1;
+        byte lastIndex = 0;
+        for (int i = 0; i < out.length; i++) {
+            int c = rgb[i] & 0xffffff;
+            if (c != last) {   // pictures are mostly runs of one colour
+                last = c;
+                lastIndex = nearest.of(c);
+            }
+            out[i] = lastIndex;
         }
         return out;
+    }
+
+    /** Nearest palette entries, remembered in an open-addressing table (no boxing: frames have ~10^6 pixels). */
+    private static final class Nearest {
+        private static final int SLOTS = 1 << 14;
+        private final int[] palette;
+        private final int[] keys = new int[SLOTS];
+        private final byte[] values = new byte[SLOTS];
+        private int used;
+
+        Nearest(int[] palette) {
+            this.palette = palette;
+            java.util.Arrays.fill(keys, -1);
+        }
+
+        byte of(int rgb) {
+            int slot = (rgb * 0x9E3779B1) >>> 18;
+            while (keys[slot] != -1) {
+                if (keys[slot] == rgb) {
+                    return values[slot];
+                }
+                slot = (slot + 1) & (SLOTS - 1);
+            }
+            byte index = (byte) nearestIndex(rgb, palette);
+            if (used < SLOTS / 2) {   // keep the table sparse; past that, colours are computed each time
+                keys[slot] = rgb;
+                values[slot] = index;
+                used++;
+            }
+            return index;
+        }
     }
 
     /** The palette entry at the smallest squared RGB distance; the first one on a tie. */

@@ -289,9 +289,40 @@ class ConvAnimationTest {
     }
 
     @Test
-    void helpMentionsAnimate() {
+    void everyHelpExampleRuns() {
         String help = Gallery.text(ConvMath.line(List.of("--help")));
         assertTrue(help.contains("--animate "), help);
+        String examples = help.substring(help.indexOf("Examples:"));
+        int run = 0;
+        for (String line : examples.split("\n")) {
+            if (line.strip().startsWith("%convmath ")) {
+                DisplayData d = ConvMath.line(List.of(line.strip().substring("%convmath ".length()).split("\\s+")));
+                assertTrue(Gallery.text(d).startsWith("Conv2D"), line);
+                run++;
+            }
+        }
+        assertEquals(6, run);
+    }
+
+    /** The examples of the README and of ConvAnimation's class comment, as written there. */
+    @Test
+    void documentedExamplesRun() {
+        io.convnb.model.Sequential model = new io.convnb.model.Sequential();
+        model.add(new Conv2D(4, 3).padding("same").inputShape(28, 28, 1));
+        model.add(new Conv2D(4, 3).strides(2).padding("same"));
+        assertEquals("conv2d_1", model.layer(1).name());
+        String body = "conv 3 padding=same\npool 2\nconv 3 stride=2";
+        assertEquals(3, ConvAnimation.ofStack("input=32", body, 3).geometry().height().kernel());
+        assertEquals(16, ConvAnimation.of("input=7 kernel=3 stride=2 padding=same").frames());
+        assertEquals(9, ConvAnimation.of(ConvArithmetic.conv2d("demo", 6, 6, 3, 3, 2, 2, 1, 1, 1, 0, 1, 0)).frames());
+        assertEquals(14, ConvAnimation.of(model.layer("conv2d_1"), 28, 28).geometry().outputHeight());
+        assertEquals(9, ConvAnimation.of("input=3 kernel=3 stride=2 transposed").frames());
+        org.nd4j.linalg.api.ndarray.INDArray image = org.nd4j.linalg.factory.Nd4j.rand(
+                org.nd4j.linalg.api.buffer.DataType.FLOAT, 28, 28);
+        assertTrue(io.convnb.display.ReceptiveFieldView.of(model, "conv2d_1", 5, 5).on(image).text()
+                .startsWith("Receptive field of 'conv2d_1', output cell (5, 5)\nrows 9..13, columns 9..13 (5x5)"));
+        assertTrue(io.convnb.display.ReceptiveFieldView.of(model, "conv2d_1", 5, 5).on(image, image).text()
+                .contains("of its |mass| inside the field"));
     }
 
     @Test
