@@ -147,7 +147,7 @@ public final class ReceptiveFieldView {
             int mx = x0 + panelW + gap;
             drawPanel(cv, lay, mx, top, r,
                     (y, x) -> ColorMap.VIRIDIS.rgb(fhi > flo ? (m[y][x] - flo) / (fhi - flo) : 0.5), false);
-            cv.colorBar(mx + panelW + 16, top + lay.offset(0), Tiles.BAR_W, (int) (px.h * lay.scale), lo, hi, ColorMap.VIRIDIS);
+            cv.colorBar(mx + panelW + 16, top + lay.offset(0), Tiles.BAR_W, px.h * lay.scale, lo, hi, ColorMap.VIRIDIS);
             String note = String.format(Locale.ROOT, "map beside it: %.1f%% of its |mass| inside the field", 100 * inside);
             cv.font(Canvas.font(Font.PLAIN, 12));
             cv.color(0x000000);

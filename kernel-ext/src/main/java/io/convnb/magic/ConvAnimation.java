@@ -118,7 +118,8 @@ public final class ConvAnimation implements DisplayDataRenderable {
      * @throws IllegalArgumentException for a layer without a window, or an input it cannot take
      */
     public static ConvAnimation of(Layer layer, long inputH, long inputW) {
-        return of(LayerGeometry.of(layer, inputH, inputW), MAX_FRAMES, layer.typeName() + " '" + layer.name() + "'");
+        String label = layer.typeName() + " '" + layer.name() + "'";
+        return of(LayerGeometry.of(layer, inputH, inputW), MAX_FRAMES, label, label);
     }
 
     /**
@@ -141,6 +142,11 @@ public final class ConvAnimation implements DisplayDataRenderable {
     }
 
     static ConvAnimation of(Geometry2D g, int maxFrames, String who) {
+        return of(g, maxFrames, who, null);
+    }
+
+    /** {@code kind} names the layer in the headline; null for "Conv2D" or "Conv2DTranspose". */
+    static ConvAnimation of(Geometry2D g, int maxFrames, String who, String kind) {
         if (maxFrames < 1) {
             throw new IllegalArgumentException(who + ": maxFrames must be at least 1, received " + maxFrames
                     + "; use e.g. " + MAX_FRAMES + ".");
@@ -157,7 +163,7 @@ public final class ConvAnimation implements DisplayDataRenderable {
         long smallH = transposed ? g.height().input() : g.outputHeight();
         long smallW = transposed ? g.width().input() : g.outputWidth();
         WindowSchedule schedule = WindowSchedule.of(smallH, smallW, maxFrames);
-        String headline = headline(g);
+        String headline = headline(g, kind);
         String title = headline + "\n" + plan(g, schedule);
         List<BufferedImage> frames = new ArrayList<>();
         int[][] writes = transposed ? new int[(int) size[0]][(int) size[1]] : null;
@@ -185,7 +191,7 @@ public final class ConvAnimation implements DisplayDataRenderable {
         delays[delays.length - 1] = LAST_DELAY;
         byte[] gif = Gif.encode(frames, delays, palette());
         byte[] png = Figure.encode(frames.get(frames.size() - 1));
-        return new ConvAnimation(g, schedule, gif, png, w, h, delays, headline, caption(g, schedule, delays));
+        return new ConvAnimation(g, schedule, gif, png, w, h, delays, headline, caption(headline, g, schedule, delays));
     }
 
     /** Adds the writes of the input cells handled in frame {@code f} (transposed only). */
@@ -235,12 +241,16 @@ public final class ConvAnimation implements DisplayDataRenderable {
     }
 
     static String headline(Geometry2D g) {
+        return headline(g, null);
+    }
+
+    static String headline(Geometry2D g, String kind) {
         AxisGeometry h = g.height(), w = g.width();
         boolean t = h.transposed();
         String pad = h.padding() == w.padding() && h.padding() != Padding.EXPLICIT ? h.padding().kerasName() + " (" : "(";
         pad += (t ? "crop" : "") + " top " + h.padBefore() + ", bottom " + h.padAfter() + ", left " + w.padBefore()
                 + ", right " + w.padAfter() + ")";
-        return (t ? "Conv2DTranspose" : "Conv2D") + ": input " + h.input() + "x" + w.input() + ", kernel " + h.kernel()
+        return (kind != null ? kind : t ? "Conv2DTranspose" : "Conv2D") + ": input " + h.input() + "x" + w.input() + ", kernel " + h.kernel()
                 + "x" + w.kernel() + ", stride " + h.stride() + "x" + w.stride() + ", dilation " + h.dilation() + "x"
                 + w.dilation() + ", padding " + pad.replace("( ", "(") + " -> output " + g.outputHeight() + "x"
                 + g.outputWidth();
@@ -271,9 +281,9 @@ public final class ConvAnimation implements DisplayDataRenderable {
                         || w.tap(c[1], w.kernel() - 1) >= w.input() ? " (padding counts as 0)" : "");
     }
 
-    static String caption(Geometry2D g, WindowSchedule s, int[] delays) {
+    static String caption(String headline, Geometry2D g, WindowSchedule s, int[] delays) {
         boolean t = g.height().transposed();
-        return "Animation of " + headline(g) + ": " + plan(g, s) + ", " + delays[0] / 100.0 + " s per frame. "
+        return "Animation of " + headline + ": " + plan(g, s) + ", " + delays[0] / 100.0 + " s per frame. "
                 + (t ? "Each input cell spreads its kernel, scaled by its value, into the full result; blue shades count"
                         + " how many input cells wrote each output cell; hatched grey cells are cropped."
                      : "The window (orange) steps over the padded input, padding is grey and hatched, and the output"

@@ -59,7 +59,8 @@ class ConvAnimationTest {
         assertEquals(a.frames(), gif.frames.size());
         Geometry2D g = a.geometry();
         WindowDiagram layout = new WindowDiagram(g, new long[] {0, 0}, Integer.MAX_VALUE, 3);
-        layout.render(ConvAnimation.headline(g) + "\n" + ConvAnimation.plan(g, a.schedule()));
+        layout.render(a.caption().substring("Animation of ".length(), a.caption().indexOf(": ", a.caption().indexOf(" -> ")))
+                + "\n" + ConvAnimation.plan(g, a.schedule()));
         assertArrayEquals(new long[] {bigLo0, bigLo1}, layout.largeOrigin());
         assertArrayEquals(new long[] {bigRows, bigCols}, layout.largeSize());
         for (int f = 0; f < gif.frames.size(); f++) {
@@ -339,9 +340,13 @@ class ConvAnimationTest {
         assertEquals("%%convmath: layer 4 is not in the stack, which has 3 layers; use 1..3 (the # column of the table).", e);
 
         Conv2D conv = new Conv2D(4, 3).strides(2).padding(1, 0, 1, 0);
-        assertArrayEquals(third.gif(), ConvAnimation.of(conv, 6, 6).gif());
+        ConvAnimation fromLayer = ConvAnimation.of(conv, 6, 6);
+        assertEquals(g, fromLayer.geometry());
+        assertTrue(fromLayer.caption().startsWith("Animation of Conv2D '" + conv.name() + "': input 6x6, kernel 3x3"),
+                fromLayer.caption());
         ConvAnimation pool = ConvAnimation.of(new MaxPooling2D(2), 6, 6);
         assertEquals(9, pool.frames());
+        assertTrue(pool.caption().startsWith("Animation of MaxPooling2D '"), pool.caption());
         String dense = assertThrows(IllegalArgumentException.class,
                 () -> ConvAnimation.of(new io.convnb.layers.Dense(3), 6, 6)).getMessage();
         assertTrue(dense.contains("has no sliding window: its output has no spatial grid"), dense);
