@@ -19,12 +19,13 @@ public final class ConvMath {
 
     /** The accepted arguments. */
     public static final ArgSchema SCHEMA = ArgSchema.of(MAGIC, "input", "kernel", "stride", "padding", "dilation",
-            "channels", "filters", "groups", "output_padding", "window").withFlags("transposed");
+            "channels", "filters", "groups", "output_padding", "window").withFlags("transposed", "--animate");
 
     /** The {@code --help} text. */
     public static final String USAGE = """
             %convmath input=H[xW] kernel=K[xK] [stride=S[xS]] [padding=P] [dilation=D[xD]]
                       [channels=C] [filters=F] [groups=G] [transposed [output_padding=O[xO]]] [window=i,j]
+                      [--animate]
 
             Output size of one 2-D convolution, per axis, with the formula and the numbers substituted:
               out = floor((in + pad_before + pad_after - d*(k-1) - 1)/s) + 1
@@ -43,6 +44,10 @@ public final class ConvMath {
               output_padding=1 | 1x0    Keras output_padding of a transposed convolution (< stride)
               window=i,j                the window to highlight: output cell (i, j), or input cell of a
                                         transposed convolution (default 0,0)
+              --animate                 an animated GIF instead of the diagram: the window steps over the
+                                        padded input and each output cell fills in (transposed: each input
+                                        cell spreads its kernel into the output); at most 48 frames, larger
+                                        outputs in blocks of cells; the last frame as PNG for static viewers
 
             Examples:
               %convmath input=28x28 kernel=3 stride=2 padding=same
@@ -50,6 +55,7 @@ public final class ConvMath {
               %convmath input=7x9 kernel=3x5 stride=2x1 padding=1,0,2,1 window=1,2
               %convmath input=28 kernel=3 dilation=2 padding=same
               %convmath input=7 kernel=3 stride=2 padding=same transposed output_padding=1
+              %convmath input=6 kernel=3 stride=2 padding=1,0,1,0 --animate
             """;
 
     private ConvMath() {
@@ -60,6 +66,17 @@ public final class ConvMath {
         ParsedArgs a = SCHEMA.parse(args);
         if (a.help()) {
             return MagicOutput.help(USAGE);
+        }
+        if (a.flag("--animate")) {
+            if (a.has("window")) {
+                throw MagicArgumentException.invalid(MAGIC, "window", a.raw("window"), "--animate visits every window,"
+                        + " and window= picks the one window of the static diagram", "--animate without window=, or"
+                        + " window=i,j without --animate");
+            }
+            Result r = compute(a);
+            ConvAnimation anim = ConvAnimation.of(r.geometry(), ConvAnimation.MAX_FRAMES, MAGIC);
+            return anim.display(r.report(), "<p><b>" + MagicOutput.escape(r.headline()) + "</b></p>"
+                    + MagicOutput.htmlTable(r.axisTable()));
         }
         return compute(a).display();
     }

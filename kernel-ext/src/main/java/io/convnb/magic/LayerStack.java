@@ -1,5 +1,9 @@
 package io.convnb.magic;
 
+import io.convnb.shape.AxisGeometry;
+import io.convnb.shape.ConvArithmetic;
+import io.convnb.shape.Geometry2D;
+import io.convnb.shape.InputRegion;
 import io.convnb.shape.LayerStep;
 import io.convnb.shape.Padding;
 import io.convnb.shape.ReceptiveField;
@@ -66,6 +70,87 @@ public final class LayerStack {
         if (a.help()) {
             return MagicOutput.help(USAGE);
         }
+        Stack st = parse(a, body);
+        long[] input = st.input();
+        List<String> names = st.names();
+        List<String> specs = st.specs();
+        List<LayerStep> heights = st.heights();
+        List<LayerStep> widths = st.widths();
+        List<ReceptiveFieldRow> h;
+        List<ReceptiveFieldRow> w;
+        try {
+            h = ReceptiveField.of("height", input[0], heights);
+            w = ReceptiveField.of("width", input[1], widths);
+        } catch (IllegalArgumentException e) {
+            throw MagicOutput.rethrow(e);
+        }
+        return display(input, names, specs, h, w);
+    }
+
+    /** The parsed cell: input size, and per layer its name, its line and its height and width steps. */
+    record Stack(long[] input, List<String> names, List<String> specs, List<LayerStep> heights, List<LayerStep> widths) {
+    }
+
+    /**
+     * The geometry of each layer of a stack on the size that reaches it, first to last: the window
+     * arithmetic {@code %convmath} draws, for {@link ConvAnimation#ofStack}.
+     *
+     * @throws MagicArgumentException with {@code %%convmath}'s message for a bad stack
+     */
+    static List<Geometry2D> geometries(List<String> args, String body) {
+        Stack st = parse(SCHEMA.parse(args), body);
+        List<Geometry2D> out = new ArrayList<>();
+        long h = st.input()[0], w = st.input()[1];
+        try {
+            for (int i = 0; i < st.heights().size(); i++) {
+                Geometry2D g = new Geometry2D(axis(st.heights().get(i), "height", h), axis(st.widths().get(i), "width", w));
+                out.add(g);
+                h = g.outputHeight();
+                w = g.outputWidth();
+            }
+        } catch (IllegalArgumentException e) {
+            throw MagicOutput.rethrow(e);
+        }
+        return out;
+    }
+
+    /**
+     * The input rectangle that output cell {@code (row, col)} of layer {@code layer} (1 = the first body
+     * line, the {@code #} column of the table) of a {@code %%convmath} stack sees, from the same rows as
+     * the table; for {@code io.convnb.display.ReceptiveFieldView.of(region)}.
+     *
+     * @param header the magic line's arguments, e.g. {@code "input=28x28"}
+     * @param body   the cell body, one layer per line
+     * @throws MagicArgumentException for a bad stack, a layer outside {@code 1..layers}, or a cell outside
+     *                                that layer's output
+     */
+    public static InputRegion region(String header, String body, int layer, long row, long col) {
+        Stack st = parse(SCHEMA.parse(Arrays.asList(header.strip().split("\\s+"))), body);
+        if (layer < 1 || layer > st.heights().size()) {
+            throw new MagicArgumentException(MAGIC + ": layer " + layer + " is not in the stack, which has "
+                    + st.heights().size() + " layer" + (st.heights().size() == 1 ? "" : "s") + "; use 1.."
+                    + st.heights().size() + " (the # column of the table).");
+        }
+        try {
+            ReceptiveFieldRow h = ReceptiveField.of("height", st.input()[0], st.heights()).get(layer);
+            ReceptiveFieldRow w = ReceptiveField.of("width", st.input()[1], st.widths()).get(layer);
+            InputRegion r = InputRegion.of(h, w, row, col, st.input()[0], st.input()[1]);
+            // named as in the table (conv_1, pool_2, ...), not by the line the errors quote
+            return new InputRegion(st.names().get(layer - 1), row, col, r.top(), r.bottom(), r.left(), r.right(),
+                    r.inputHeight(), r.inputWidth());
+        } catch (IllegalArgumentException e) {
+            throw MagicOutput.rethrow(e);
+        }
+    }
+
+    /** The same arithmetic as {@link ReceptiveField} applies to one step. */
+    private static AxisGeometry axis(LayerStep s, String axis, long size) {
+        return s.padding() == Padding.EXPLICIT
+                ? ConvArithmetic.axis(s.name(), axis, size, s.kernel(), s.stride(), s.dilation(), s.padBefore(), s.padAfter())
+                : ConvArithmetic.axis(s.name(), axis, size, s.kernel(), s.stride(), s.dilation(), s.padding());
+    }
+
+    private static Stack parse(ParsedArgs a, String body) {
         long[] input = a.requiredSize("input", 1, "sizes");
         List<String> names = new ArrayList<>();
         List<String> specs = new ArrayList<>();
@@ -90,14 +175,11 @@ public final class LayerStack {
             throw new MagicArgumentException(MAGIC + ": the cell has no layers. Write one layer per line under the"
                     + " magic line, e.g. 'conv 3 padding=same' or 'pool 2' (see %%convmath --help).");
         }
-        List<ReceptiveFieldRow> h;
-        List<ReceptiveFieldRow> w;
-        try {
-            h = ReceptiveField.of("height", input[0], heights);
-            w = ReceptiveField.of("width", input[1], widths);
-        } catch (IllegalArgumentException e) {
-            throw MagicOutput.rethrow(e);
-        }
+        return new Stack(input, names, specs, heights, widths);
+    }
+
+    private static DisplayData display(long[] input, List<String> names, List<String> specs, List<ReceptiveFieldRow> h,
+                                       List<ReceptiveFieldRow> w) {
         List<List<String>> table = new ArrayList<>();
         table.add(List.of("#", "layer", "spec", "output", "receptive field", "jump", "start"));
         for (int i = 0; i < h.size(); i++) {

@@ -38,20 +38,67 @@ final class WindowDiagram {
     static final Color OUTPUT = new Color(0xbbdefb);
     static final Color LINES = new Color(0x757575);
     static final Color INK = new Color(0x212121);
+    /** Animation: a cell of the small grid not reached yet. */
+    static final Color PENDING = Color.WHITE;
+    /** Animation of a transposed convolution: cells written by 1, 2, 3 and 4 or more input cells so far. */
+    static final Color[] WRITTEN = {new Color(0xbbdefb), new Color(0x90caf9), new Color(0x64b5f6), new Color(0x1e88e5)};
+
+    /** Every colour the diagram draws with, for a fixed GIF palette (text adds greys between INK and white). */
+    static final Color[] COLOURS = {INPUT, PADDING, HATCH, TAP, SPAN, FRAME, OUTPUT, LINES, INK,
+        WRITTEN[1], WRITTEN[2], WRITTEN[3]};
 
     private final Geometry2D geometry;
     private final Axis rows;
     private final Axis cols;
     private final boolean transposed;
+    /** Smallest cell side in pixels; cells narrower than 8 pixels lose their hatching, below 5 their lines. */
+    private final int minCell;
+    private final int maxDrawn;
+    /** Animation state, or null for the static picture (every small cell computed). */
+    private Progress progress;
 
     /**
      * @param window the highlighted output cell (convolution) or input cell (transposed), {@code {row, col}}
      */
     WindowDiagram(Geometry2D geometry, long[] window) {
+        this(geometry, window, MAX_DRAWN, 8);
+    }
+
+    /**
+     * A diagram that draws up to {@code maxDrawn} cells per axis (a crop around the window beyond that)
+     * with cells of at least {@code minCell} pixels; the animation draws whole grids with small cells.
+     */
+    WindowDiagram(Geometry2D geometry, long[] window, int maxDrawn, int minCell) {
         this.geometry = geometry;
         this.transposed = geometry.height().transposed();
-        this.rows = new Axis(geometry.height(), window[0]);
-        this.cols = new Axis(geometry.width(), window[1]);
+        this.rows = new Axis(geometry.height(), window[0], maxDrawn);
+        this.cols = new Axis(geometry.width(), window[1], maxDrawn);
+        this.minCell = minCell;
+        this.maxDrawn = maxDrawn;
+    }
+
+    /**
+     * One frame of an animation: which small-grid cells are done, how often each large-grid cell has
+     * been written (transposed; {@code null} otherwise, indexed from the large grid's first cell), and a
+     * status line under the legend.
+     */
+    record Progress(java.util.function.BiPredicate<Long, Long> done, int[][] writes, String status) {
+    }
+
+    /** Draws the next {@link #render} as an animation frame. */
+    WindowDiagram progress(Progress p) {
+        this.progress = p;
+        return this;
+    }
+
+    /** The large grid's first row and column (negative where padding or crops come first). */
+    long[] largeOrigin() {
+        return new long[] {rows.lo, cols.lo};
+    }
+
+    /** The large grid's size in cells, {rows, cols}. */
+    long[] largeSize() {
+        return new long[] {rows.hi - rows.lo + 1, cols.hi - cols.lo + 1};
     }
 
     /** One axis: which cells exist, which are shown, which the window reads. */
@@ -65,7 +112,7 @@ final class WindowDiagram {
         final long smallLo;
         final long smallHi;
 
-        Axis(AxisGeometry g, long window) {
+        Axis(AxisGeometry g, long window, int maxDrawn) {
             this.g = g;
             this.window = window;
             this.lo = -g.padBefore();
@@ -73,22 +120,22 @@ final class WindowDiagram {
                                      : g.input() + g.padAfter() - 1;
             long first = g.tap(window, 0);
             long last = g.tap(window, g.kernel() - 1);
-            long[] shown = crop(lo, hi, first, last);
+            long[] shown = crop(lo, hi, first, last, maxDrawn);
             shownLo = shown[0];
             shownHi = shown[1];
-            long[] small = crop(0, smallSize() - 1, window, window);
+            long[] small = crop(0, smallSize() - 1, window, window, maxDrawn);
             smallLo = small[0];
             smallHi = small[1];
         }
 
-        /** The range to draw: all of {@code lo..hi}, or {@value #MAX_DRAWN} cells around {@code a..b}. */
-        private static long[] crop(long lo, long hi, long a, long b) {
-            if (hi - lo + 1 <= MAX_DRAWN) {
+        /** The range to draw: all of {@code lo..hi}, or {@code max} cells around {@code a..b}. */
+        private static long[] crop(long lo, long hi, long a, long b, int max) {
+            if (hi - lo + 1 <= max) {
                 return new long[] {lo, hi};
             }
-            long context = Math.max(2, (MAX_DRAWN - (b - a + 1)) / 2);
-            long from = Math.max(lo, Math.min(a - context, hi - MAX_DRAWN + 1));
-            return new long[] {from, from + MAX_DRAWN - 1};
+            long context = Math.max(2, (max - (b - a + 1)) / 2);
+            long from = Math.max(lo, Math.min(a - context, hi - max + 1));
+            return new long[] {from, from + max - 1};
         }
 
         /** Output cells (convolution) or input cells (transposed). */
@@ -136,7 +183,7 @@ final class WindowDiagram {
             b.append("The ").append(big).append(" has ").append(rows.hi - rows.lo + 1).append('x')
                     .append(cols.hi - cols.lo + 1).append(" cells; shown: rows ").append(rows.shownLo).append("..")
                     .append(rows.shownHi).append(", columns ").append(cols.shownLo).append("..").append(cols.shownHi)
-                    .append(" (at most ").append(MAX_DRAWN).append(" per axis, around the window).\n");
+                    .append(" (at most ").append(maxDrawn).append(" per axis, around the window).\n");
         }
         if (rows.smallCropped() || cols.smallCropped()) {
             b.append("The ").append(transposed ? "input" : "output").append(" has ").append(rows.smallSize())
@@ -204,7 +251,7 @@ final class WindowDiagram {
     /** Renders the picture; {@code title} goes on top. */
     BufferedImage render(String title) {
         int across = cols.shownCount() + cols.smallCount();
-        cell = Math.max(8, Math.min(26, 720 / (across + 6)));
+        cell = Math.max(minCell, Math.min(26, 720 / (across + 6)));
         // Small cells get an index on every fifth row and column only, so the numbers never overlap.
         int every = cell >= 14 ? 1 : 5;
         Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
@@ -234,7 +281,24 @@ final class WindowDiagram {
             probe.dispose();
         }
         int width = Math.max(Math.max(smallX + smallW, margin + noteW) + margin, 620);
-        int height = gridY + gridsH + 24 + 26 + 18 * noteLines.length + margin;
+        String status = progress == null ? null : progress.status();
+        if (status != null) {
+            Graphics2D measure = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+            try {
+                width = Math.max(width, margin + measure.getFontMetrics(font).stringWidth(status) + margin);
+            } finally {
+                measure.dispose();
+            }
+        }
+        int legendLines;
+        Graphics2D measureLegend = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        try {
+            legendLines = drawLegend(null, measureLegend.getFontMetrics(font), margin, 0, width - margin);
+        } finally {
+            measureLegend.dispose();
+        }
+        int legendExtra = (legendLines - 1) * LEGEND_LINE;
+        int height = gridY + gridsH + 24 + 26 + legendExtra + 18 * noteLines.length + (status == null ? 0 : 22) + margin;
 
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -263,9 +327,12 @@ final class WindowDiagram {
                     + geometry.outputWidth() : "padded input " + (rows.hi - rows.lo + 1) + "x" + (cols.hi - cols.lo + 1)
                     + " (input " + geometry.height().input() + "x" + geometry.width().input() + ")", gridX, captionY);
             g.drawString((transposed ? "input " : "output ") + rows.smallSize() + "x" + cols.smallSize(), smallX, captionY);
-            drawLegend(g, margin, captionY + 22);
+            drawLegend(g, g.getFontMetrics(), margin, captionY + 22, width - margin);
             for (int i = 0; i < noteLines.length; i++) {
-                g.drawString(noteLines[i], margin, captionY + 48 + 18 * i);
+                g.drawString(noteLines[i], margin, captionY + 48 + legendExtra + 18 * i);
+            }
+            if (status != null) {
+                g.drawString(status, margin, captionY + 50 + legendExtra + 18 * noteLines.length);
             }
         } finally {
             g.dispose();
@@ -280,13 +347,18 @@ final class WindowDiagram {
                 boolean in = rows.inside(r) && cols.inside(c);
                 boolean tap = rows.isTap(r) && cols.isTap(c);
                 boolean span = rows.inSpan(r) && cols.inSpan(c);
-                g.setColor(tap ? TAP : span ? SPAN : in ? INPUT : PADDING);
+                int written = progress == null || progress.writes() == null ? 0
+                        : progress.writes()[(int) (r - rows.lo)][(int) (c - cols.lo)];
+                g.setColor(tap ? TAP : span ? SPAN : written > 0 ? WRITTEN[Math.min(written, WRITTEN.length) - 1]
+                        : in ? INPUT : PADDING);
                 g.fill(box);
-                if (!in) {
+                if (!in && cell >= 8) {
                     hatch(g, box);
                 }
-                g.setColor(LINES);
-                g.drawRect(box.x, box.y, box.width, box.height);
+                if (cell >= 5) {
+                    g.setColor(LINES);
+                    g.drawRect(box.x, box.y, box.width, box.height);
+                }
             }
         }
         // the window's frame: its whole span, holes included
@@ -332,10 +404,13 @@ final class WindowDiagram {
         for (long r = rows.smallLo; r <= rows.smallHi; r++) {
             for (long c = cols.smallLo; c <= cols.smallHi; c++) {
                 Rectangle box = smallCell(r, c);
-                g.setColor(r == rows.window && c == cols.window ? TAP : OUTPUT);
+                boolean done = progress == null || progress.done().test(r, c);
+                g.setColor(r == rows.window && c == cols.window ? TAP : done ? OUTPUT : PENDING);
                 g.fill(box);
-                g.setColor(LINES);
-                g.drawRect(box.x, box.y, box.width, box.height);
+                if (cell >= 5) {
+                    g.setColor(LINES);
+                    g.drawRect(box.x, box.y, box.width, box.height);
+                }
             }
         }
         Rectangle h = smallCell(rows.window, cols.window);
@@ -383,29 +458,58 @@ final class WindowDiagram {
         g.setStroke(new BasicStroke(1));
     }
 
-    private void drawLegend(Graphics2D g, int x, int y) {
-        Object[][] items = {
-            {INPUT, transposed ? "kept output cell" : "input cell", false},
-            {PADDING, transposed ? "cropped cell" : "padding (zeros)", true},
-            {TAP, transposed ? "cells the input cell scatters to / the input cell" : "window taps / the output cell", false},
-            {SPAN, "hole of a dilated window", false},
-        };
-        FontMetrics fm = g.getFontMetrics();
-        for (Object[] item : items) {
-            if (item[0] == SPAN && rows.g.dilation() == 1 && cols.g.dilation() == 1) {
-                continue;
-            }
-            Rectangle box = new Rectangle(x, y - 11, 14, 14);
-            g.setColor((Color) item[0]);
-            g.fill(box);
-            if ((Boolean) item[2]) {
-                hatch(g, box);
-            }
-            g.setColor(LINES);
-            g.drawRect(box.x, box.y, box.width, box.height);
-            g.setColor(INK);
-            g.drawString((String) item[1], x + 20, y + 1);
-            x += 20 + fm.stringWidth((String) item[1]) + 18;
+    /** The legend's entries: colour, label, hatched. */
+    private java.util.List<Object[]> legendItems() {
+        java.util.List<Object[]> items = new java.util.ArrayList<>();
+        items.add(new Object[] {INPUT, transposed ? "kept output cell" : "input cell", false});
+        items.add(new Object[] {PADDING, transposed ? "cropped cell" : "padding (zeros)", true});
+        items.add(new Object[] {TAP, transposed ? "cells the input cell scatters to / the input cell"
+                : "window taps / the output cell", false});
+        if (rows.g.dilation() > 1 || cols.g.dilation() > 1) {
+            items.add(new Object[] {SPAN, "hole of a dilated window", false});
         }
+        if (progress != null && transposed) {
+            items.add(new Object[] {WRITTEN[0], "written once", false});
+            items.add(new Object[] {WRITTEN[1], "twice", false});
+            items.add(new Object[] {WRITTEN[2], "3 times", false});
+            items.add(new Object[] {WRITTEN[3], "4+ times", false});
+        } else if (progress != null) {
+            items.add(new Object[] {OUTPUT, "computed", false});
+            items.add(new Object[] {PENDING, "not yet", false});
+        }
+        return items;
     }
+
+    /**
+     * Draws the legend from {@code (x0, y)}, wrapping before {@code maxX} (when {@code g} is null only
+     * measures); returns the number of lines.
+     */
+    private int drawLegend(Graphics2D g, FontMetrics fm, int x0, int y, int maxX) {
+        int x = x0;
+        int lines = 1;
+        for (Object[] item : legendItems()) {
+            int w = 20 + fm.stringWidth((String) item[1]) + 18;
+            if (x > x0 && x + w - 18 > maxX) {
+                x = x0;
+                y += LEGEND_LINE;
+                lines++;
+            }
+            if (g != null) {
+                Rectangle box = new Rectangle(x, y - 11, 14, 14);
+                g.setColor((Color) item[0]);
+                g.fill(box);
+                if ((Boolean) item[2]) {
+                    hatch(g, box);
+                }
+                g.setColor(LINES);
+                g.drawRect(box.x, box.y, box.width, box.height);
+                g.setColor(INK);
+                g.drawString((String) item[1], x + 20, y + 1);
+            }
+            x += w;
+        }
+        return lines;
+    }
+
+    private static final int LEGEND_LINE = 22;
 }

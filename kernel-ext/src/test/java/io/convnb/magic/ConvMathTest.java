@@ -287,9 +287,9 @@ class ConvMathTest {
         assertEquals("%convmath: stride=0x1 is not valid: strides must be >= 1 on every axis. Accepted: stride=2 or stride=2x1.",
                 error("input=28 kernel=3 stride=0x1"));
         assertEquals("%convmath: Unknown argument 'strides'. Did you mean 'stride'? Accepted: input, kernel, stride, padding,"
-                + " dilation, channels, filters, groups, output_padding, window, transposed.", error("input=28 kernel=3 strides=2"));
+                + " dilation, channels, filters, groups, output_padding, window, transposed, --animate.", error("input=28 kernel=3 strides=2"));
         assertEquals("%convmath: Unknown argument 'transpose'. Did you mean 'transposed'? Accepted: input, kernel, stride,"
-                + " padding, dilation, channels, filters, groups, output_padding, window, transposed.",
+                + " padding, dilation, channels, filters, groups, output_padding, window, transposed, --animate.",
                 error("input=28 kernel=3 transpose"));
         assertEquals("%convmath: input= is required. Accepted: input=28 or input=28x32.", error("kernel=3"));
         assertEquals("%convmath: input=28x28x3 is not valid: give one number or two joined by 'x' (height x width)."
