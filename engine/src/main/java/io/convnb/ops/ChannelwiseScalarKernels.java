@@ -1,0 +1,81 @@
+package io.convnb.ops;
+
+import java.util.Arrays;
+
+/**
+ * {@link ChannelwiseKernels} in plain Java, for a JVM without the Vector API. Every innermost loop
+ * runs along the channel lanes with one array index, so C2 compiles it to SIMD instructions itself
+ * ({@code Math.fma} becomes a vector FMA); the sums are those of {@link ChannelwiseVectorKernels},
+ * in the same order, so both give identical bits.
+ */
+final class ChannelwiseScalarKernels implements ChannelwiseKernels {
+    static final ChannelwiseScalarKernels INSTANCE = new ChannelwiseScalarKernels();
+
+    /** Pads channels to whole 256-bit vectors (C2 also runs the loops on any other length, with a scalar tail). */
+    private static final int LANES = 8;
+
+    private ChannelwiseScalarKernels() {
+    }
+
+    @Override
+    public int lanes() {
+        return LANES;
+    }
+
+    @Override
+    public void taps(float[] in, int inStart, int inStep, int[] inOff, float[] w, int wStart, int[] wOff, float[] init,
+                     float[] out, int outStart, int outStep, int cells, int fp) {
+        for (int m = 0; m < cells; m++) {
+            final int o = outStart + m * outStep, base = inStart + m * inStep;
+            if (init == null) {
+                Arrays.fill(out, o, o + fp, 0f);
+            } else {
+                System.arraycopy(init, 0, out, o, fp);
+            }
+            for (int u = 0; u < inOff.length; u++) {
+                fmaRow(in, base + inOff[u], w, wStart + wOff[u], out, o, fp);
+            }
+        }
+    }
+
+    @Override
+    public void weightGradient(float[] in, int inStart, int inStep, int[] inOff, float[] dy, int dyStart, int dyStep,
+                               int cells, float[] dw, int fp) {
+        for (int t = 0; t < inOff.length; t++) {
+            for (int m = 0; m < cells; m++) {
+                fmaRow(in, inStart + m * inStep + inOff[t], dy, dyStart + m * dyStep, dw, t * fp, fp);
+            }
+        }
+    }
+
+    /** {@code acc[c+l] = fma(a[x+l], b[y+l], acc[c+l])} for l < n: one loop C2 vectorises. */
+    private static void fmaRow(float[] a, int x, float[] b, int y, float[] acc, int c, int n) {
+        for (int l = 0; l < n; l++) {
+            acc[c + l] = Math.fma(a[x + l], b[y + l], acc[c + l]);
+        }
+    }
+
+    @Override
+    public void cellSums(float[] dy, int start, int step, int cells, float[] sum, int fp) {
+        float[] parts = Scratch.get().floats("channelwise.sums", 4 * fp);
+        Arrays.fill(parts, 0, 4 * fp, 0f);
+        int m = 0;
+        for (; m + 4 <= cells; m += 4) {
+            for (int k = 0; k < 4; k++) {
+                addRow(dy, start + (m + k) * step, parts, k * fp, fp);
+            }
+        }
+        for (; m < cells; m++) {
+            addRow(dy, start + m * step, parts, 0, fp);
+        }
+        for (int l = 0; l < fp; l++) {
+            sum[l] += (parts[l] + parts[fp + l]) + (parts[2 * fp + l] + parts[3 * fp + l]);
+        }
+    }
+
+    private static void addRow(float[] a, int x, float[] acc, int c, int n) {
+        for (int l = 0; l < n; l++) {
+            acc[c + l] += a[x + l];
+        }
+    }
+}
