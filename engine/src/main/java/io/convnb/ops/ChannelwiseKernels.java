@@ -14,7 +14,7 @@ interface ChannelwiseKernels {
     /**
      * For every cell {@code m < cells} and lane {@code l < fp}:
      * {@code out[outStart + m*outStep + l] = init[l] + sum_u in[inStart + m*inStep + inOff[u] + l] * w[wStart + wOff[u] + l]},
-     * summed in the order of u, each step one fused multiply-add; {@code init == null} starts from zero.
+     * summed in the order of u, each step one fused multiply-add ({@code init} holds at least fp values).
      */
     void taps(float[] in, int inStart, int inStep, int[] inOff, float[] w, int wStart, int[] wOff, float[] init,
               float[] out, int outStart, int outStep, int cells, int fp);

@@ -27,11 +27,7 @@ final class ChannelwiseScalarKernels implements ChannelwiseKernels {
                      float[] out, int outStart, int outStep, int cells, int fp) {
         for (int m = 0; m < cells; m++) {
             final int o = outStart + m * outStep, base = inStart + m * inStep;
-            if (init == null) {
-                Arrays.fill(out, o, o + fp, 0f);
-            } else {
-                System.arraycopy(init, 0, out, o, fp);
-            }
+            System.arraycopy(init, 0, out, o, fp);
             for (int u = 0; u < inOff.length; u++) {
                 fmaRow(in, base + inOff[u], w, wStart + wOff[u], out, o, fp);
             }

@@ -156,7 +156,7 @@ final class DepthwiseConvFloat {
         Plan p = Plan.of(g, kern.lanes());
         final int fp = p.fp(), f = g.f(), ow = g.ow();
         float[] w = paddedRows(kernel, g.k(), f, fp);
-        float[] b = biasOrNull == null ? null : paddedRows(biasOrNull, 1, f, fp);
+        float[] b = biasOrNull == null ? new float[fp] : paddedRows(biasOrNull, 1, f, fp);
         INDArray xPlain = OpChecks.plain(x);
         FloatBuffer xb = xPlain.data().asNioFloat();
         int xOff = Math.toIntExact(xPlain.offset());
@@ -170,8 +170,8 @@ final class DepthwiseConvFloat {
             float[] xRow = s.floats("depthwise.xrow", g.w() * g.c());
             Arrays.fill(img, 0, p.imageLength(), 0f);   // borders and padding lanes stay zero
             for (int n = first; n < first + count; n++) {
-                loadImage(xb, xOff, n, p, img, xRow);
-                for (int oh = 0; oh < g.oh(); oh++) {
+                for (int oh = 0, loaded = 0; oh < g.oh(); oh++) {
+                    loaded = loadRows(xb, xOff, n, p, img, xRow, loaded, oh);
                     kern.taps(img, oh * g.sh() * p.wp() * p.ce(), g.sw() * p.ce(), p.tapIn(), w, 0, p.tapW(), b,
                             row, 0, fp, ow, fp);
                     compact(row, ow, f, fp);
@@ -193,6 +193,7 @@ final class DepthwiseConvFloat {
         Plan p = Plan.of(g, kern.lanes());
         final int fp = p.fp(), ow = g.ow();
         float[] w = needInput ? paddedRows(kernel, g.k(), g.f(), fp) : null;
+        float[] zeros = new float[fp];
         INDArray xPlain = OpChecks.plain(x), dyPlain = OpChecks.plain(dy);
         FloatBuffer xb = xPlain.data().asNioFloat(), dyb = dyPlain.data().asNioFloat();
         int xOff = Math.toIntExact(xPlain.offset()), dyOff = Math.toIntExact(dyPlain.offset());
@@ -214,20 +215,20 @@ final class DepthwiseConvFloat {
             Arrays.fill(z, 0, p.zLength(), 0f);   // only the strided cells are rewritten, padding lanes never
             float[] dw = dwParts[chunk], db = dbParts[chunk];
             for (int n = first; n < first + count; n++) {
-                loadImage(xb, xOff, n, p, img, xRow);
-                loadGradient(dyb, dyOff, n, p, z, xRow);
-                for (int oh = 0; oh < g.oh(); oh++) {
+                for (int oh = 0, loaded = 0, nextDx = 0; oh < g.oh(); oh++) {
+                    loaded = loadRows(xb, xOff, n, p, img, xRow, loaded, oh);
+                    loadGradientRow(dyb, dyOff, n, oh, p, z, xRow);
                     int zStart = p.zCells()[oh * ow];
                     if (hasBias) {
                         kern.cellSums(z, zStart, g.sw() * fp, ow, db, fp);
                     }
                     kern.weightGradient(img, oh * g.sh() * p.wp() * p.ce(), g.sw() * p.ce(), p.tapIn(), z, zStart,
                             g.sw() * fp, ow, dw, fp);
-                }
-                if (needInput) {
-                    for (int ih = 0; ih < g.h(); ih++) {
-                        inputGradientRow(z, w, p, ih, dRow, dxRow, kern);
-                        dxb.put(dxOff + ((n * g.h() + ih) * g.w()) * g.c(), dxRow, 0, g.w() * g.c());
+                    // Input row ih reads the Z rows of output rows up to (ih + pt)/sh: all loaded once ih + pt < (oh+1)*sh.
+                    int ready = oh == g.oh() - 1 ? g.h() : Math.max(0, Math.min(g.h(), (oh + 1) * g.sh() - g.pt()));
+                    for (; needInput && nextDx < ready; nextDx++) {
+                        inputGradientRow(z, w, zeros, p, nextDx, dRow, dxRow, kern);
+                        dxb.put(dxOff + ((n * g.h() + nextDx) * g.w()) * g.c(), dxRow, 0, g.w() * g.c());
                     }
                 }
             }
@@ -238,22 +239,20 @@ final class DepthwiseConvFloat {
     }
 
     /**
-     * Copies image n into the inside of E, each value to the lanes of the filters that read it
-     * (rows and columns no window reads are left out; borders and padding lanes keep their zeros).
+     * Copies the rows of image n that output row oh needs and that are not loaded yet (padded rows
+     * [loaded, need)) into the inside of E, each value to the lanes of the filters that read it, and
+     * returns need. Rows are loaded just before their first use, so that they are still in the
+     * core's cache when the taps read them (a whole 56x56x64 image, 0.8 MB, would not be). Borders,
+     * padding rows and padding lanes are never written and keep their zeros; rows of the previous
+     * image beyond need are not read.
      */
-    private static void loadImage(FloatBuffer xb, int xOff, int n, Plan p, float[] img, float[] xRow) {
+    private static int loadRows(FloatBuffer xb, int xOff, int n, Plan p, float[] img, float[] xRow, int loaded, int oh) {
         ConvGeometry g = p.g();
+        final int need = oh * g.sh() + (g.kh() - 1) * g.dh() + 1;
         final int c = g.c(), cg = g.cg(), fg = g.fg(), ce = p.ce(), fp = p.fp();
         final int cols = Math.min(g.w(), p.wp() - g.pl());
-        if (cols <= 0) {
-            return;
-        }
-        for (int ih = 0; ih < g.h(); ih++) {
-            int ph = ih + g.pt();
-            if (ph >= p.hp()) {
-                break;
-            }
-            int src = xOff + ((n * g.h() + ih) * g.w()) * c, dst = (ph * p.wp() + g.pl()) * ce;
+        for (int ph = Math.max(loaded, g.pt()); cols > 0 && ph < need && ph - g.pt() < g.h(); ph++) {
+            int src = xOff + ((n * g.h() + ph - g.pt()) * g.w()) * c, dst = (ph * p.wp() + g.pl()) * ce;
             if (p.plainCopy()) {
                 xb.get(src, img, dst, cols * c);
                 continue;
@@ -268,29 +267,28 @@ final class DepthwiseConvFloat {
             for (int iw = 0; iw < cols; iw++) {
                 for (int gi = 0; gi < g.groups(); gi++) {
                     for (int ch = 0; ch < cg; ch++) {
-                        Arrays.fill(img, dst + iw * ce + ch * fp + gi * fg, dst + iw * ce + ch * fp + (gi + 1) * fg,
-                                xRow[iw * c + gi * cg + ch]);
+                        int e = dst + iw * ce + ch * fp + gi * fg;
+                        Arrays.fill(img, e, e + fg, xRow[iw * c + gi * cg + ch]);
                     }
                 }
             }
         }
+        return need;
     }
 
-    /** Copies dy of image n to its strided cells of Z (the other cells and padding lanes stay zero). */
-    private static void loadGradient(FloatBuffer dyb, int dyOff, int n, Plan p, float[] z, float[] dyRow) {
+    /** Copies dy of output row oh of image n to its strided cells of Z (the other cells and padding lanes stay zero). */
+    private static void loadGradientRow(FloatBuffer dyb, int dyOff, int n, int oh, Plan p, float[] z, float[] dyRow) {
         ConvGeometry g = p.g();
-        final int f = g.f(), ow = g.ow(), fp = p.fp();
+        final int f = g.f(), ow = g.ow();
         final int[] cells = p.zCells();
-        int from = dyOff + n * g.cellsPerImage() * f;
-        for (int oh = 0; oh < g.oh(); oh++, from += ow * f) {
-            if (f == fp && g.sw() == 1) {
-                dyb.get(from, z, cells[oh * ow], ow * f);
-                continue;
-            }
-            dyb.get(from, dyRow, 0, ow * f);
-            for (int k = 0; k < ow; k++) {
-                System.arraycopy(dyRow, k * f, z, cells[oh * ow + k], f);
-            }
+        int from = dyOff + (n * g.oh() + oh) * ow * f;
+        if (f == p.fp() && g.sw() == 1) {
+            dyb.get(from, z, cells[oh * ow], ow * f);
+            return;
+        }
+        dyb.get(from, dyRow, 0, ow * f);
+        for (int k = 0; k < ow; k++) {
+            System.arraycopy(dyRow, k * f, z, cells[oh * ow + k], f);
         }
     }
 
@@ -299,7 +297,7 @@ final class DepthwiseConvFloat {
      * itself when E is the plain input), then each input channel's lanes summed. Input cells that no
      * window reads get zero.
      */
-    private static void inputGradientRow(float[] z, float[] w, Plan p, int ih, float[] dRow, float[] dxRow,
+    private static void inputGradientRow(float[] z, float[] w, float[] zeros, Plan p, int ih, float[] dRow, float[] dxRow,
                                          ChannelwiseKernels kern) {
         ConvGeometry g = p.g();
         final int c = g.c(), cg = g.cg(), fg = g.fg(), fp = p.fp(), ce = p.ce(), sw = g.sw();
@@ -313,7 +311,7 @@ final class DepthwiseConvFloat {
                 final int first = Math.floorMod(cp - g.pl(), sw);   // first column iw with (iw + pl) mod sw == cp
                 final int cells = first < validCols ? (validCols - first + sw - 1) / sw : 0;
                 for (int ch = 0; ch < cg; ch++) {
-                    kern.taps(z, zRow + first * fp, sw * fp, p.gatherZ()[phase], w, ch * fp, p.gatherW()[phase], null,
+                    kern.taps(z, zRow + first * fp, sw * fp, p.gatherZ()[phase], w, ch * fp, p.gatherW()[phase], zeros,
                             dRow, first * ce + ch * fp, sw * ce, cells, fp);
                 }
             }
