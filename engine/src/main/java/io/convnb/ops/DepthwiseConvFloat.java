@@ -265,10 +265,14 @@ final class DepthwiseConvFloat {
                 continue;
             }
             for (int iw = 0; iw < cols; iw++) {
-                for (int gi = 0; gi < g.groups(); gi++) {
-                    for (int ch = 0; ch < cg; ch++) {
-                        int e = dst + iw * ce + ch * fp + gi * fg;
-                        Arrays.fill(img, e, e + fg, xRow[iw * c + gi * cg + ch]);
+                for (int ch = 0; ch < cg; ch++) {
+                    // Lane q of this row holds input channel (q / fg)*cg + ch.
+                    final int e = dst + iw * ce + ch * fp, x0 = iw * c + ch;
+                    for (int gi = 0, q = 0; gi < g.groups(); gi++) {
+                        final float v = xRow[x0 + gi * cg];
+                        for (int k = 0; k < fg; k++, q++) {
+                            img[e + q] = v;
+                        }
                     }
                 }
             }
