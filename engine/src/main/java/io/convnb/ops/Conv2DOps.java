@@ -109,8 +109,10 @@ public final class Conv2DOps {
     /**
      * Whether a call runs {@link DepthwiseConvFloat}: AUTO (and DIRECT, which leaves grouped calls to
      * AUTO) for FLOAT depthwise and grouped layers with at most {@link DepthwiseConvFloat#MAX_GROUP_CHANNELS}
-     * input channels per group, in any JVM (vectorised with the Vector API, else plain loops that C2
-     * vectorises). Measured on (32,56,56,64) 3x3 same, groups=64, forward + backward: see the class comment.
+     * input channels per group, in any JVM (vectorised with the Vector API, else plain Java loops
+     * that C2 does not vectorise, still several times faster than the GEMM path). A per-group GEMM is
+     * left to layers with wider groups, where its K = kh*kw*C/groups columns keep it busy. Figures in
+     * the class comment of DepthwiseConvFloat.
      */
     static boolean depthwise(ConvGeometry g, DataType type) {
         return (implementation == ConvImplementation.AUTO || implementation == ConvImplementation.DIRECT)

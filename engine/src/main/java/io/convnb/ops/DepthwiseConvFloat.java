@@ -33,6 +33,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * own kernel- and bias-gradient partial sums, added at the end in chunk order, so results repeat
  * exactly. The element-wise loops are {@link ChannelwiseVectorKernels} (Vector API) or, in a JVM
  * without it, {@link ChannelwiseScalarKernels}; both give the same bits.
+ *
+ * <p>Measured through the public layer in a training-step workspace, forward + backward, medians, one
+ * run on a 2-vCPU AMD EPYC shared with other jobs (load about 12): (32,56,56,64) 3x3 "same" depthwise
+ * 65 ms against 2,124 ms for the per-group im2col + GEMM path that ran it before and 876 ms for
+ * libnd4j's {@code depthwise_conv2d} ops; (16,28,28,128) 3x3 with 32 groups 119 ms against 787 ms.
+ * A JVM without the Vector API took 425 ms on the depthwise shape.
  */
 final class DepthwiseConvFloat {
     /**
