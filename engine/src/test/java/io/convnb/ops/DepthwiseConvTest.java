@@ -26,6 +26,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class DepthwiseConvTest {
     /** One case: batch, (h, w), (kh, kw), (channels, groups, filters), geometry. */
     private record Case(int n, int[] size, int[] k, int[] ch, NaiveOps.Geo geo) {
+        @Override
+        public String toString() {
+            return "n=" + n + " size=" + java.util.Arrays.toString(size) + " kernel=" + java.util.Arrays.toString(k)
+                    + " (C, groups, F)=" + java.util.Arrays.toString(ch) + " " + geo;
+        }
     }
 
     private static final Case[] CASES = {
