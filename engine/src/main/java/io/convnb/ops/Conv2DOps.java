@@ -106,6 +106,19 @@ public final class Conv2DOps {
         return VectorSupport.describe();
     }
 
+    /**
+     * Whether a call runs {@link DepthwiseConvFloat}: AUTO (and DIRECT, which leaves grouped calls to
+     * AUTO) for FLOAT depthwise and grouped layers with at most {@link DepthwiseConvFloat#MAX_GROUP_CHANNELS}
+     * input channels per group, in any JVM (vectorised with the Vector API, else plain Java loops
+     * that C2 does not vectorise, still several times faster than the GEMM path). A per-group GEMM is
+     * left to layers with wider groups, where its K = kh*kw*C/groups columns keep it busy. Figures in
+     * the class comment of DepthwiseConvFloat.
+     */
+    static boolean depthwise(ConvGeometry g, DataType type) {
+        return (implementation == ConvImplementation.AUTO || implementation == ConvImplementation.DIRECT)
+                && DepthwiseConvFloat.applies(g, type);
+    }
+
     /** libnd4j pad mode when the built-in op should run this call, else -1 (use im2col + GEMM). */
     private static int builtinMode(ConvGeometry g, Conv2DSpec s, boolean backward) {
         return switch (implementation) {
@@ -131,6 +144,9 @@ public final class Conv2DOps {
         checkBias("Conv2DOps.forward", x, biasOrNull, g.f());
         if (direct(g, x.dataType())) {
             return DirectConvFloat.forward(x, kernel, biasOrNull, g);
+        }
+        if (depthwise(g, x.dataType())) {
+            return DepthwiseConvFloat.forward(x, kernel, biasOrNull, g);
         }
         int mode = builtinMode(g, s, false);
         INDArray y;
@@ -158,6 +174,9 @@ public final class Conv2DOps {
         OpChecks.sameType(op, x, "dy", dy);
         if (direct(g, x.dataType())) {
             return DirectConvFloat.backward(x, kernel, dy, g, needInput, true, hasBias);
+        }
+        if (depthwise(g, x.dataType())) {
+            return DepthwiseConvFloat.backward(x, kernel, dy, g, needInput, hasBias);
         }
         if (needInput && directInputGradient(g, x.dataType())) {
             // Thin strided layer: the kernel gradient as one GEMM over the patch matrix, dx gathered directly.

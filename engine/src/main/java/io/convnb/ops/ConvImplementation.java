@@ -10,7 +10,8 @@ public enum ConvImplementation {
      * {@code Conv2DOps.DIRECT_MAX_CHANNELS} input channels, one group, stride 1) when the JVM has the
      * Vector API; otherwise libnd4j's oneDNN op for every forward pass it can express, and for the
      * backward pass of wide layers (at least {@code Conv2DOps.BUILTIN_BACKWARD_MIN_CHANNELS} input
-     * channels and filters); im2col + GEMM for the rest. A fixed rule, so results never depend on timings.
+     * channels and filters); im2col + GEMM for the rest. FLOAT depthwise and grouped calls with at most 8
+     * channels per group run {@code DepthwiseConvFloat}. A fixed rule, so results never depend on timings.
      */
     AUTO,
     /** Always the engine's im2col + GEMM ({@code ConvGemm}). */

@@ -25,6 +25,13 @@ class Conv2DOpsGridTest {
     private static final int[][] DILATIONS = {{1, 1}, {2, 1}, {1, 2}};
     /** channels, groups, filters: plain, grouped, depthwise (x2 multiplier), wide rows (bulk copies), RGB. */
     private static final int[][] CHANNELS = {{2, 1, 3}, {4, 2, 4}, {3, 3, 6}, {8, 1, 2}, {3, 1, 5}};
+    /**
+     * channels, groups, filters for DepthwiseConvFloat: depthwise with multipliers 1, 2 and 3, channel
+     * counts that are not whole vectors (17: one full vector and one lane), grouped with 2, 4 and 8
+     * channels per group (the largest it takes) and with several filters per group.
+     */
+    private static final int[][] GROUPED_CHANNELS = {{3, 3, 3}, {2, 2, 4}, {5, 5, 15}, {17, 17, 17}, {4, 2, 4},
+        {6, 3, 6}, {8, 2, 6}, {16, 2, 4}};
 
     private final long savedChunk = ConvGemm.chunkElements;
     private final int savedParallel = ConvGemm.parallelMinElements;
@@ -94,6 +101,12 @@ class Conv2DOpsGridTest {
     }
 
     @Test
+    void depthwiseAndGroupedFloatConvMatchesNaiveLoopsOverTheGrid() {
+        Conv2DOps.useImplementation(ConvImplementation.AUTO);
+        assertTrue(sweep(Mode.GROUPED) > 1500);
+    }
+
+    @Test
     void nd4jBuiltinConvMatchesNaiveLoopsWhereItApplies() {
         Conv2DOps.useImplementation(ConvImplementation.ND4J_BUILTIN);
         assertTrue(sweep(Mode.BUILTIN) > 200);
@@ -115,8 +128,11 @@ class Conv2DOpsGridTest {
                 Conv2DSpec.of(2, 2, 2, 3, 2, 3)));
     }
 
-    /** Which cases of the grid a sweep runs: all; those libnd4j can express; one group, all in FLOAT. */
-    private enum Mode { ALL, BUILTIN, DIRECT }
+    /**
+     * Which cases of the grid a sweep runs: all; those libnd4j can express; one group, all in FLOAT;
+     * the grouped channel sets, all in FLOAT (each asserted to take DepthwiseConvFloat).
+     */
+    private enum Mode { ALL, BUILTIN, DIRECT, GROUPED }
 
     /** Runs the grid in the given mode. Returns the cases checked. */
     private static int sweep(Mode mode) {
@@ -127,7 +143,7 @@ class Conv2DOpsGridTest {
                 for (int[] st : STRIDES) {
                     for (int[] p : PADS) {
                         for (int[] d : DILATIONS) {
-                            for (int[] ch : CHANNELS) {
+                            for (int[] ch : mode == Mode.GROUPED ? GROUPED_CHANNELS : CHANNELS) {
                                 caseNo++;
                                 NaiveOps.Geo geo = new NaiveOps.Geo(st[0], st[1], d[0], d[1], p[0], p[1], p[2], p[3], ch[1]);
                                 if (NaiveOps.positions(size[0], p[0], p[1], k[0], d[0], st[0]) < 1
@@ -140,7 +156,11 @@ class Conv2DOpsGridTest {
                                 }
                                 // Every 5th case passes a non-contiguous view; every 7th runs in FLOAT.
                                 boolean view = caseNo % 5 == 0;
-                                DataType type = caseNo % 7 == 0 || mode == Mode.DIRECT ? DataType.FLOAT : DataType.DOUBLE;
+                                boolean allFloat = mode == Mode.DIRECT || mode == Mode.GROUPED;
+                                DataType type = caseNo % 7 == 0 || allFloat ? DataType.FLOAT : DataType.DOUBLE;
+                                if (mode == Mode.GROUPED) {
+                                    assertTrue(Conv2DOps.depthwise(geometry(size, k, ch, geo), type), geo + " " + ch[0]);
+                                }
                                 checkCase(rnd, 2, size, k, ch, geo, type, view);
                                 checked++;
                             }
@@ -153,12 +173,19 @@ class Conv2DOpsGridTest {
     }
 
     private static boolean builtinApplies(int[] size, int[] k, int[] ch, NaiveOps.Geo geo) {
-        Conv2DSpec s = new Conv2DSpec(geo.sh(), geo.sw(), geo.dh(), geo.dw(), geo.pt(), geo.pb(), geo.pl(), geo.pr(),
-                ch[1]);
-        ConvGeometry g = new ConvGeometry(2, size[0], size[1], ch[0], (int) s.outHeight(size[0], k[0]),
+        return BuiltinConv.padMode(geometry(size, k, ch, geo), spec(geo)) >= 0;
+    }
+
+    private static Conv2DSpec spec(NaiveOps.Geo geo) {
+        return new Conv2DSpec(geo.sh(), geo.sw(), geo.dh(), geo.dw(), geo.pt(), geo.pb(), geo.pl(), geo.pr(), geo.groups());
+    }
+
+    /** The geometry of a grid case with a batch of two images. */
+    private static ConvGeometry geometry(int[] size, int[] k, int[] ch, NaiveOps.Geo geo) {
+        Conv2DSpec s = spec(geo);
+        return new ConvGeometry(2, size[0], size[1], ch[0], (int) s.outHeight(size[0], k[0]),
                 (int) s.outWidth(size[1], k[1]), ch[2], k[0], k[1], geo.sh(), geo.sw(), geo.dh(), geo.dw(), geo.pt(),
                 geo.pl(), ch[1]);
-        return BuiltinConv.padMode(g, s) >= 0;
     }
 
     @Test
@@ -202,7 +229,7 @@ class Conv2DOpsGridTest {
         assertEquals(4, g.kernel().rank());
     }
 
-    private static void checkCase(Random rnd, int n, int[] size, int[] k, int[] ch, NaiveOps.Geo geo, DataType type,
+    static void checkCase(Random rnd, int n, int[] size, int[] k, int[] ch, NaiveOps.Geo geo, DataType type,
                                   boolean view) {
         int c = ch[0], groups = ch[1], f = ch[2];
         NaiveOps.T x = random(rnd, n, size[0], size[1], c);

@@ -3,6 +3,7 @@ package io.convnb.ops;
 import static io.convnb.ops.TestTensors.nd;
 import static io.convnb.ops.TestTensors.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import java.util.function.Function;
@@ -24,7 +25,7 @@ class GradientCheckTest {
         Random rnd = new Random(1);
         Conv2DSpec[] specs = {Conv2DSpec.unit(), Conv2DSpec.of(2, 1, 0, 1, 2, 0),
             new Conv2DSpec(1, 2, 2, 1, 1, 1, 0, 2, 1), new Conv2DSpec(2, 2, 1, 1, 1, 1, 1, 1, 2),
-            new Conv2DSpec(1, 1, 1, 1, 1, 1, 1, 1, 4)};
+            new Conv2DSpec(1, 1, 1, 1, 1, 1, 1, 1, 4), new Conv2DSpec(2, 2, 2, 1, 1, 0, 2, 1, 4)};
         for (Conv2DSpec s : specs) {
             INDArray x = nd(random(rnd, 2, 6, 5, 4), DataType.DOUBLE);
             INDArray k = nd(random(rnd, 3, 2, 4 / s.groups(), 4), DataType.DOUBLE);
@@ -35,6 +36,53 @@ class GradientCheckTest {
             check(s + " dx", x, v -> Conv2DOps.forward(v, k, b, s), r, g.input());
             check(s + " dkernel", k, v -> Conv2DOps.forward(x, v, b, s), r, g.kernel());
             check(s + " dbias", b, v -> Conv2DOps.forward(x, k, v, s), r, g.bias());
+        }
+    }
+
+    /**
+     * Depthwise and grouped layers in FLOAT, which AUTO runs on DepthwiseConvFloat: depth multipliers 1
+     * and 2, dilation with stride, asymmetric pads, 17 channels (one full vector and one lane), groups of
+     * 4 channels. The loss is linear in each argument, so a central difference with a large step h = 0.5
+     * is exact up to rounding, and float rounding of sums of about 1000 terms stays near 1e-4.
+     */
+    @Test
+    void depthwiseAndGroupedFloatGradientsMatchCentralDifferences() {
+        Random rnd = new Random(4);
+        int[][] channels = {{17, 17, 17}, {6, 6, 12}, {8, 2, 8}};   // C, groups, F
+        Conv2DSpec[] specs = {new Conv2DSpec(1, 1, 1, 1, 1, 1, 1, 1, 1), new Conv2DSpec(2, 2, 2, 1, 2, 0, 1, 2, 1),
+            new Conv2DSpec(1, 2, 1, 2, 0, 1, 2, 1, 1)};
+        for (int i = 0; i < specs.length; i++) {
+            int c = channels[i][0], groups = channels[i][1], f = channels[i][2];
+            Conv2DSpec s = specs[i].withGroups(groups);
+            INDArray x = nd(random(rnd, 2, 5, 4, c), DataType.FLOAT);
+            INDArray k = nd(random(rnd, 3, 2, c / groups, f), DataType.FLOAT);
+            INDArray b = nd(random(rnd, f).v(), DataType.FLOAT);
+            INDArray y = Conv2DOps.forward(x, k, b, s);
+            assertTrue(Conv2DOps.depthwise(new ConvGeometry(2, 5, 4, c, (int) y.size(1), (int) y.size(2), f, 3, 2,
+                    s.strideH(), s.strideW(), s.dilationH(), s.dilationW(), s.padTop(), s.padLeft(), groups), DataType.FLOAT));
+            INDArray r = nd(random(rnd, toInt(y.shape())), DataType.FLOAT);
+            ConvGradients g = Conv2DOps.backward(x, k, r, s, true, true);
+            checkLinear(s + " dx", x, v -> Conv2DOps.forward(v, k, b, s), r, g.input());
+            checkLinear(s + " dkernel", k, v -> Conv2DOps.forward(x, v, b, s), r, g.kernel());
+            checkLinear(s + " dbias", b, v -> Conv2DOps.forward(x, k, v, s), r, g.bias());
+        }
+    }
+
+    /** Central differences of a FLOAT op that is linear in v, with the loss summed in double. */
+    private static void checkLinear(String what, INDArray v, Function<INDArray, INDArray> op, INDArray r,
+                                    INDArray analytic) {
+        double h = 0.5;
+        INDArray flat = v.dup('c'), rd = r.castTo(DataType.DOUBLE);
+        double[] grad = analytic.dup('c').data().asDouble();
+        assertEquals(flat.length(), grad.length, what + ": gradient length");
+        for (int i = 0; i < grad.length; i++) {
+            INDArray plus = flat.dup('c'), minus = flat.dup('c');
+            plus.data().put(i, plus.data().getDouble(i) + h);
+            minus.data().put(i, minus.data().getDouble(i) - h);
+            double lp = op.apply(plus).castTo(DataType.DOUBLE).mul(rd).sumNumber().doubleValue();
+            double lm = op.apply(minus).castTo(DataType.DOUBLE).mul(rd).sumNumber().doubleValue();
+            double numeric = (lp - lm) / (2 * h);
+            assertEquals(numeric, grad[i], 2e-4 * (1 + Math.abs(numeric)), what + " element " + i);
         }
     }
 
