@@ -118,6 +118,11 @@ public final class Conv2DOps {
         BUILTIN,
         /** Backward only: dx by libnd4j's oneDNN {@code deconv2d}, the kernel gradient by im2col + GEMM. */
         BUILTIN_INPUT_GRADIENT,
+        /**
+         * Dilated stride-1 FLOAT layers ({@link DilatedConv}): the undilated oneDNN op over sub-images;
+         * backward, dx by its deconvolution there (wide layers) and the kernel gradient by im2col + GEMM.
+         */
+        DILATED_AS_BATCH,
         /** {@link ConvGemm}: im2col + GEMM, or plain GEMMs on the input when it is its own patch matrix (1x1). */
         IM2COL_GEMM
     }
@@ -134,7 +139,9 @@ public final class Conv2DOps {
         return switch (implementation) {
             case IM2COL_GEMM -> Path.IM2COL_GEMM;
             case ND4J_BUILTIN -> BuiltinConv.padMode(g, s) >= 0 ? Path.BUILTIN : Path.IM2COL_GEMM;
-            case AUTO, DIRECT -> !pointwise(g) && BuiltinConv.padMode(g, s) >= 0 ? Path.BUILTIN : Path.IM2COL_GEMM;
+            case AUTO, DIRECT -> pointwise(g) ? Path.IM2COL_GEMM
+                    : DilatedConv.applies(g, type) ? Path.DILATED_AS_BATCH
+                    : BuiltinConv.padMode(g, s) >= 0 ? Path.BUILTIN : Path.IM2COL_GEMM;
         };
     }
 
@@ -158,8 +165,9 @@ public final class Conv2DOps {
             case ND4J_BUILTIN -> BuiltinConv.padMode(g, s) >= 0 ? Path.BUILTIN : Path.IM2COL_GEMM;
             case AUTO, DIRECT -> {
                 boolean wide = g.c() >= BUILTIN_BACKWARD_MIN_CHANNELS && g.f() >= BUILTIN_BACKWARD_MIN_CHANNELS;
-                yield needInput && wide && !pointwise(g) && BuiltinConv.deconvApplies(g, s)
-                        ? Path.BUILTIN_INPUT_GRADIENT : Path.IM2COL_GEMM;
+                yield !needInput || !wide || pointwise(g) ? Path.IM2COL_GEMM
+                        : DilatedConv.applies(g, type) ? Path.DILATED_AS_BATCH
+                        : BuiltinConv.deconvApplies(g, s) ? Path.BUILTIN_INPUT_GRADIENT : Path.IM2COL_GEMM;
             }
         };
     }
@@ -195,6 +203,7 @@ public final class Conv2DOps {
             case DIRECT -> DirectConvFloat.forward(x, kernel, biasOrNull, g, relu);
             case BUILTIN -> BuiltinConv.forward(OpChecks.plain(x), OpChecks.plain(kernel), biasOrNull, g, s,
                     BuiltinConv.padMode(g, s));
+            case DILATED_AS_BATCH -> DilatedConv.forward(x, kernel, biasOrNull, g);
             default -> addBias(ConvGemm.forward(OpChecks.plain(x), kernelMatrix(kernel, g.k(), g.f()), g), biasOrNull, g.f());
         };
         if (relu && path != Path.DIRECT) {
@@ -255,6 +264,10 @@ public final class Conv2DOps {
                 ConvGradients w = gemmBackward(x, kernel, dz, g, false, hasBias);
                 INDArray dx = BuiltinConv.inputGradient(OpChecks.plain(dz), OpChecks.plain(kernel), g, s);
                 yield new ConvGradients(dx, w.kernel(), w.bias());
+            }
+            case DILATED_AS_BATCH -> {
+                ConvGradients w = gemmBackward(x, kernel, dz, g, false, hasBias);
+                yield new ConvGradients(DilatedConv.inputGradient(dz, kernel, g), w.kernel(), w.bias());
             }
             case BUILTIN -> {
                 ConvGradients grads = BuiltinConv.backward(OpChecks.plain(x), OpChecks.plain(kernel), OpChecks.plain(dz),

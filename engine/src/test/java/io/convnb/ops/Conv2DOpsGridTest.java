@@ -118,6 +118,11 @@ class Conv2DOpsGridTest {
             checkCase(rnd, 3, new int[] {5, 4}, new int[] {1, 1}, wide, new NaiveOps.Geo(1, 1, 1, 1, 0, 0, 0, 0, 1), type, true);
             checkCase(rnd, 3, new int[] {5, 4}, new int[] {1, 1}, wide, new NaiveOps.Geo(2, 2, 1, 1, 0, 0, 0, 0, 1), type, false);
             checkCase(rnd, 2, new int[] {4, 4}, new int[] {1, 1}, wide, new NaiveOps.Geo(1, 2, 1, 1, 1, 0, 0, 1, 1), type, false);
+            // dilated at stride 1 (sub-images in FLOAT): symmetric, asymmetric, one axis only, sizes not divisible
+            checkCase(rnd, 2, new int[] {9, 8}, new int[] {3, 3}, wide, new NaiveOps.Geo(1, 1, 2, 2, 2, 2, 2, 2, 1), type, false);
+            checkCase(rnd, 2, new int[] {7, 10}, new int[] {3, 2}, wide, new NaiveOps.Geo(1, 1, 3, 2, 0, 4, 1, 0, 1), type, true);
+            checkCase(rnd, 3, new int[] {6, 7}, new int[] {2, 3}, wide, new NaiveOps.Geo(1, 1, 1, 3, 1, 0, 3, 3, 1), type, false);
+            checkCase(rnd, 2, new int[] {5, 5}, new int[] {3, 3}, new int[] {3, 1, 4}, new NaiveOps.Geo(1, 1, 2, 2, 1, 1, 2, 2, 1), type, false);
             // a Conv1D as a 2-D conv of height 1: "same" (2, 2) and causal (4, 0) pads
             checkCase(rnd, 2, new int[] {1, 12}, new int[] {1, 5}, wide, new NaiveOps.Geo(1, 1, 1, 1, 0, 0, 2, 2, 1), type, false);
             checkCase(rnd, 2, new int[] {1, 12}, new int[] {1, 5}, wide, new NaiveOps.Geo(1, 1, 1, 1, 0, 0, 4, 0, 1), type, false);
@@ -154,11 +159,15 @@ class Conv2DOpsGridTest {
         ConvGeometry pointwise2 = new ConvGeometry(32, 56, 56, 64, 28, 28, 128, 1, 1, 2, 2, 1, 1, 0, 0, 1);
         assertFalse(ConvGemm.inputIsPatchMatrix(pointwise2));
         assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.forwardPath(pointwise2, Conv2DSpec.of(2, 2, 0, 0, 0, 0), f32));
-        // dilation 2 same: libnd4j's oneDNN rejects dilated descriptors, so im2col + GEMM both ways
+        // dilation 2 same: libnd4j's oneDNN rejects dilated descriptors, so the undilated op on sub-images
+        // (FLOAT; DOUBLE and strided dilated layers go through im2col + GEMM)
         ConvGeometry dilated = new ConvGeometry(16, 64, 64, 32, 64, 64, 32, 3, 3, 1, 1, 2, 2, 2, 2, 1);
         Conv2DSpec dil = new Conv2DSpec(1, 1, 2, 2, 2, 2, 2, 2, 1);
-        assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.forwardPath(dilated, dil, f32));
-        assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.backwardPath(dilated, dil, f32, true));
+        assertEquals(Conv2DOps.Path.DILATED_AS_BATCH, Conv2DOps.forwardPath(dilated, dil, f32));
+        assertEquals(Conv2DOps.Path.DILATED_AS_BATCH, Conv2DOps.backwardPath(dilated, dil, f32, true));
+        assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.backwardPath(dilated, dil, DataType.DOUBLE, true));
+        ConvGeometry dilated2 = new ConvGeometry(16, 64, 64, 32, 32, 32, 32, 3, 3, 2, 2, 2, 2, 2, 2, 1);
+        assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.forwardPath(dilated2, new Conv2DSpec(2, 2, 2, 2, 2, 1, 2, 1, 1), f32));
         // Conv1D (64,1000,64) x64 kernel 5 same as height 1: oneDNN forward, deconvolution dx
         ConvGeometry conv1d = new ConvGeometry(64, 1, 1000, 64, 1, 1000, 64, 1, 5, 1, 1, 1, 1, 0, 2, 1);
         Conv2DSpec c1same = Conv2DSpec.of(1, 1, 0, 0, 2, 2);
@@ -181,13 +190,14 @@ class Conv2DOpsGridTest {
             ConvImplementation.ND4J_BUILTIN, ConvImplementation.DIRECT}) {
             Conv2DOps.useImplementation(impl);
             for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-                // thin (direct in FLOAT), RGB same, thin strided, wide (deconvolution dx), 1x1, dilated with stride
+                // thin (direct in FLOAT), RGB same, thin strided, wide (deconvolution dx), 1x1, dilated with stride and without
                 checkReluCase(rnd, 3, new int[] {8, 7}, new int[] {3, 3}, new int[] {1, 1, 20}, new NaiveOps.Geo(1, 1, 1, 1, 0, 0, 0, 0, 1), type);
                 checkReluCase(rnd, 2, new int[] {6, 6}, new int[] {3, 3}, new int[] {3, 1, 8}, new NaiveOps.Geo(1, 1, 1, 1, 1, 1, 1, 1, 1), type);
                 checkReluCase(rnd, 2, new int[] {9, 8}, new int[] {3, 3}, new int[] {2, 1, 5}, new NaiveOps.Geo(2, 2, 1, 1, 1, 1, 1, 1, 1), type);
                 checkReluCase(rnd, 2, new int[] {5, 6}, new int[] {3, 3}, new int[] {16, 1, 16}, new NaiveOps.Geo(1, 1, 1, 1, 1, 1, 1, 1, 1), type);
                 checkReluCase(rnd, 2, new int[] {5, 6}, new int[] {1, 1}, new int[] {16, 1, 18}, new NaiveOps.Geo(1, 1, 1, 1, 0, 0, 0, 0, 1), type);
                 checkReluCase(rnd, 2, new int[] {9, 9}, new int[] {3, 3}, new int[] {4, 1, 6}, new NaiveOps.Geo(2, 2, 2, 2, 2, 2, 2, 2, 1), type);
+                checkReluCase(rnd, 2, new int[] {8, 9}, new int[] {3, 3}, new int[] {16, 1, 16}, new NaiveOps.Geo(1, 1, 2, 2, 2, 2, 2, 2, 1), type);
             }
         }
     }
