@@ -16,9 +16,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code OH = floor((H + padTop + padBottom - dilationH*(kh-1) - 1)/strideH) + 1}. Output channel f
  * of group {@code g = f / (F/groups)} sees input channels {@code [g*C/groups, (g+1)*C/groups)}.
  *
- * <p>The arithmetic is im2col + GEMM ({@link ConvGemm}) or, where it is faster and can express the
- * geometry, ND4J's built-in oneDNN conv ({@link ConvImplementation}); {@link ConvReference} is the
- * readable loop version of the same sums. Inputs may be views; FLOAT and DOUBLE are supported.
+ * <p>The arithmetic is chosen per geometry by a fixed rule ({@link #forwardPath}, {@link #backwardPath}):
+ * direct vectorised loops for thin layers ({@link DirectConvFloat}), GEMMs for 1x1 kernels and
+ * im2col + GEMM ({@link ConvGemm}), ND4J's built-in oneDNN ops ({@link BuiltinConv}, also over the
+ * sub-images of a dilated layer, {@link DilatedConv}); {@link ConvReference} is the readable loop
+ * version of the same sums. Inputs may be views; FLOAT and DOUBLE are supported.
  */
 public final class Conv2DOps {
     private static volatile ConvImplementation implementation = initialImplementation();
