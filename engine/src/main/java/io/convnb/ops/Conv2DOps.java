@@ -132,7 +132,8 @@ public final class Conv2DOps {
     /**
      * The AUTO rule for the forward pass, fixed per geometry: thin float layers run direct; 1x1 kernels
      * are GEMMs over (N*H*W, C) ({@link ConvGemm#inputIsPatchMatrix}; a strided one first subsamples);
-     * the rest run libnd4j's oneDNN op where it can express the geometry, else im2col + GEMM.
+     * dilated stride-1 float layers run oneDNN on sub-images ({@link DilatedConv}); the rest run
+     * libnd4j's oneDNN op where it can express the geometry, else im2col + GEMM.
      */
     static Path forwardPath(ConvGeometry g, Conv2DSpec s, DataType type) {
         if (direct(g, type)) {
@@ -150,8 +151,8 @@ public final class Conv2DOps {
     /**
      * The AUTO rule for the backward pass: thin float layers direct (dx only, for strided ones); 1x1
      * kernels GEMMs; wide layers (at least {@link #BUILTIN_BACKWARD_MIN_CHANNELS} channels and filters)
-     * that oneDNN can express take dx from its deconvolution and the kernel gradient from one GEMM per
-     * chunk over the patch matrix; the rest im2col + GEMM. libnd4j's {@code conv2d_bp} runs only when
+     * that oneDNN can express (directly, or as sub-images when dilated) take dx from its deconvolution
+     * and the kernel gradient from one GEMM per chunk over the patch matrix; the rest im2col + GEMM. libnd4j's {@code conv2d_bp} runs only when
      * forced (ND4J_BUILTIN): on the AMD EPYC machines here it took 93 ms where deconvolution + GEMM
      * took about 35 on (16,28,28,128) x128 3x3, and 200 ms against 20 for GEMMs on a 1x1 layer.
      */
