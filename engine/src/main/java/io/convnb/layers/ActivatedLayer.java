@@ -29,9 +29,15 @@ public abstract class ActivatedLayer extends Layer {
 
     @Override
     public final INDArray forward(INDArray x, boolean training) {
-        INDArray pre = preActivation(x, training);
-        INDArray y = activation.forward(pre);
-        z = activation.backwardNeedsInput() ? pre : null;
+        INDArray y;
+        if (reluFused()) {
+            y = reluForward(x, training);
+            z = null;
+        } else {
+            INDArray pre = preActivation(x, training);
+            y = activation.forward(pre);
+            z = activation.backwardNeedsInput() ? pre : null;
+        }
         out = y;
         return y;
     }
@@ -41,7 +47,33 @@ public abstract class ActivatedLayer extends Layer {
         if (out == null) {
             throw new IllegalStateException(who() + "backward() called before forward().");
         }
-        return preActivationBackward(activation.backward(z, out, gradOutput));
+        return reluFused() ? reluBackward(out, gradOutput) : preActivationBackward(activation.backward(z, out, gradOutput));
+    }
+
+    private boolean reluFused() {
+        return activation == Activations.RELU && fusesRelu();
+    }
+
+    /**
+     * Whether this layer computes {@code relu(z)} and its gradient itself ({@link #reluForward},
+     * {@link #reluBackward}), inside its own output and input passes rather than as separate passes
+     * over memory. A property of the layer type, the same for forward and backward.
+     */
+    protected boolean fusesRelu() {
+        return false;
+    }
+
+    /** {@code max(0, z)} for the pre-activation z of x; only called when {@link #fusesRelu()}. */
+    protected INDArray reluForward(INDArray x, boolean training) {
+        throw new UnsupportedOperationException(who() + "does not fuse relu");
+    }
+
+    /**
+     * Gradient for the input given {@code out = relu(z)} and the gradient {@code dy} with respect to
+     * out, i.e. {@link #preActivationBackward} of {@code dy * (out > 0)}; only called when {@link #fusesRelu()}.
+     */
+    protected INDArray reluBackward(INDArray out, INDArray dy) {
+        throw new UnsupportedOperationException(who() + "does not fuse relu");
     }
 
     /**

@@ -3,6 +3,8 @@ package io.convnb.layers;
 import java.util.Arrays;
 import java.util.Locale;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -95,7 +97,7 @@ public enum Activations {
             case LINEAR:
                 return dy;
             case RELU:
-                return dy.mul(Transforms.step(out));
+                return reluGradient(out, dy);
             case SIGMOID:
                 // s * (1 - s)
                 return dy.mul(out.rsub(1.0).muli(out));
@@ -123,6 +125,17 @@ public enum Activations {
             default:
                 throw new AssertionError(this);
         }
+    }
+
+    /**
+     * {@code dy * (out > 0)} in one pass into a new array (libnd4j's {@code relu_bp}); {@code out > 0}
+     * exactly where the input was, and at 0 the derivative is taken as 0, like Keras.
+     */
+    static INDArray reluGradient(INDArray out, INDArray dy) {
+        INDArray dz = Nd4j.createUninitialized(dy.dataType(), dy.shape(), 'c');
+        Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(out, dy).addOutputs(dz)
+                .addFloatingPointArguments(0.0).build());
+        return dz;
     }
 
     /** True when {@link #backward} does not read the pre-activation input {@code z}. */

@@ -159,16 +159,47 @@ public class Conv1D extends ConvLayer {
 
     @Override
     protected INDArray preActivation(INDArray x, boolean training) {
-        long[] sample = checkBatch(x);
-        input4d = x.reshape(x.size(0), 1, sample[0], sample[1]);
-        INDArray y = Conv2DOps.forward(input4d, kernel4d(), bias == null ? null : bias.value(), spec);
-        return y.reshape(y.size(0), y.size(2), y.size(3));
+        return convForward(x, false);
     }
 
     @Override
     protected INDArray preActivationBackward(INDArray dz) {
-        INDArray dz4 = dz.reshape(dz.size(0), 1, dz.size(1), dz.size(2));
-        ConvGradients g = Conv2DOps.backward(input4d, kernel4d(), dz4, spec, inputGradientNeeded(), bias != null);
+        return convBackward(null, dz);
+    }
+
+    @Override
+    protected boolean fusesRelu() {
+        return true;
+    }
+
+    @Override
+    protected INDArray reluForward(INDArray x, boolean training) {
+        return convForward(x, true);
+    }
+
+    @Override
+    protected INDArray reluBackward(INDArray out, INDArray dy) {
+        return convBackward(to4d(out), dy);
+    }
+
+    /** A sequence batch (N, steps, channels) as the image batch (N, 1, steps, channels). */
+    private static INDArray to4d(INDArray a) {
+        return a.reshape(a.size(0), 1, a.size(1), a.size(2));
+    }
+
+    private INDArray convForward(INDArray x, boolean relu) {
+        checkBatch(x);
+        input4d = to4d(x);
+        INDArray y = Conv2DOps.forward(input4d, kernel4d(), bias == null ? null : bias.value(), spec, relu);
+        return y.reshape(y.size(0), y.size(2), y.size(3));
+    }
+
+    /** Gradients of the convolution, or of relu(convolution) when the rectified output is given (4-D). */
+    private INDArray convBackward(INDArray reluOutputOrNull, INDArray dy) {
+        INDArray dz4 = to4d(dy);
+        ConvGradients g = reluOutputOrNull == null
+                ? Conv2DOps.backward(input4d, kernel4d(), dz4, spec, inputGradientNeeded(), bias != null)
+                : Conv2DOps.reluBackward(input4d, kernel4d(), reluOutputOrNull, dz4, spec, inputGradientNeeded(), bias != null);
         kernel.grad().assign(g.kernel().reshape(kernel.value().shape()));
         if (bias != null) {
             bias.grad().assign(g.bias());

@@ -206,14 +206,41 @@ public class Conv2D extends ConvLayer {
 
     @Override
     protected INDArray preActivation(INDArray x, boolean training) {
-        checkBatch(x);
-        input = dataFormat.toNhwc(x);
-        return dataFormat.fromNhwc(Conv2DOps.forward(input, kernel.value(), bias == null ? null : bias.value(), spec));
+        return convForward(x, false);
     }
 
     @Override
     protected INDArray preActivationBackward(INDArray dz) {
-        ConvGradients g = Conv2DOps.backward(input, kernel.value(), dataFormat.toNhwc(dz), spec, inputGradientNeeded(), bias != null);
+        return convBackward(null, dz);
+    }
+
+    @Override
+    protected boolean fusesRelu() {
+        return true;
+    }
+
+    @Override
+    protected INDArray reluForward(INDArray x, boolean training) {
+        return convForward(x, true);
+    }
+
+    @Override
+    protected INDArray reluBackward(INDArray out, INDArray dy) {
+        return convBackward(dataFormat.toNhwc(out), dy);
+    }
+
+    private INDArray convForward(INDArray x, boolean relu) {
+        checkBatch(x);
+        input = dataFormat.toNhwc(x);
+        return dataFormat.fromNhwc(Conv2DOps.forward(input, kernel.value(), bias == null ? null : bias.value(), spec, relu));
+    }
+
+    /** Gradients of the convolution, or of relu(convolution) when the rectified output is given (NHWC). */
+    private INDArray convBackward(INDArray reluOutputOrNull, INDArray dy) {
+        INDArray d = dataFormat.toNhwc(dy);
+        ConvGradients g = reluOutputOrNull == null
+                ? Conv2DOps.backward(input, kernel.value(), d, spec, inputGradientNeeded(), bias != null)
+                : Conv2DOps.reluBackward(input, kernel.value(), reluOutputOrNull, d, spec, inputGradientNeeded(), bias != null);
         kernel.grad().assign(g.kernel());
         if (bias != null) {
             bias.grad().assign(g.bias());

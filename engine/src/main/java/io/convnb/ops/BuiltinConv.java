@@ -63,6 +63,31 @@ final class BuiltinConv {
         return y;
     }
 
+    /**
+     * Whether libnd4j's {@code deconv2d} can give the input gradient of this geometry: explicit
+     * symmetric pads (mode 0; its "same" mode ran 10-40 times slower than mode 0 on the same
+     * geometry here, apparently outside oneDNN), and an output {@code (oh-1)*sh + dh*(kh-1) + 1 - 2*pad}
+     * that is exactly the input size (a forward pass that dropped a remainder cannot be undone).
+     */
+    static boolean deconvApplies(ConvGeometry g, Conv2DSpec s) {
+        return g.groups() == 1 && g.dh() == 1 && g.dw() == 1
+                && s.padTop() == s.padBottom() && s.padLeft() == s.padRight()
+                && (g.oh() - 1) * g.sh() + g.kh() - 2 * s.padTop() == g.h()
+                && (g.ow() - 1) * g.sw() + g.kw() - 2 * s.padLeft() == g.w();
+    }
+
+    /**
+     * The input gradient alone, {@code dx = conv_transpose(dy, kernel)}, as libnd4j's {@code deconv2d}
+     * (oneDNN's deconvolution, which is its convolution's backward-data pass). Its weight layout
+     * (kh, kw, out, in) is the conv kernel (kh, kw, C, F) as it is. Only where {@link #deconvApplies}.
+     */
+    static INDArray inputGradient(INDArray dy, INDArray kernel, ConvGeometry g, Conv2DSpec s) {
+        INDArray dx = Nd4j.create(dy.dataType(), new long[] {g.n(), g.h(), g.w(), g.c()}, 'c');
+        Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(dy, kernel).addOutputs(dx)
+                .addIntegerArguments(args(g, s, 0)).build());
+        return dx;
+    }
+
     /** dx, dKernel and (with a bias) dBias; libnd4j always computes dx. */
     static ConvGradients backward(INDArray x, INDArray kernel, INDArray dy, boolean hasBias, ConvGeometry g,
                                   Conv2DSpec s, int mode) {

@@ -6,12 +6,14 @@ package io.convnb.ops;
  */
 public enum ConvImplementation {
     /**
-     * The engine's direct vectorised convolution for thin float layers (at most
-     * {@code Conv2DOps.DIRECT_MAX_CHANNELS} input channels, one group, stride 1) when the JVM has the
-     * Vector API; otherwise libnd4j's oneDNN op for every forward pass it can express, and for the
-     * backward pass of wide layers (at least {@code Conv2DOps.BUILTIN_BACKWARD_MIN_CHANNELS} input
-     * channels and filters); im2col + GEMM for the rest. FLOAT depthwise and grouped calls with at most 8
-     * channels per group run {@code DepthwiseConvFloat}. A fixed rule, so results never depend on timings.
+     * A fixed rule per geometry ({@code Conv2DOps.forwardPath} / {@code backwardPath}): the direct
+     * vectorised convolution for thin float layers (at most {@code Conv2DOps.DIRECT_MAX_CHANNELS} input
+     * channels, one group, stride 1) when the JVM has the Vector API; GEMMs for 1x1 kernels; dilated
+     * stride-1 float layers as undilated oneDNN convolutions over sub-images; otherwise libnd4j's oneDNN
+     * {@code conv2d} forward where it can express the geometry, and for wide layers (at least
+     * {@code Conv2DOps.BUILTIN_BACKWARD_MIN_CHANNELS} channels and filters) dx by its {@code deconv2d}
+     * with the kernel gradient by im2col + GEMM; im2col + GEMM for the rest. FLOAT depthwise and grouped calls with at most 8
+     * channels per group run {@code DepthwiseConvFloat}. Results never depend on timings.
      */
     AUTO,
     /** Always the engine's im2col + GEMM ({@code ConvGemm}). */

@@ -157,8 +157,11 @@ final class DirectConvFloat {
         return paddedWidth(g) + (g.kw() - 1L) * g.dw();
     }
 
-    /** x (n,h,w,c), kernel (kh,kw,c,f), bias (f) or null -> y (n,oh,ow,f). */
-    static INDArray forward(INDArray x, INDArray kernel, INDArray biasOrNull, ConvGeometry g) {
+    /**
+     * x (n,h,w,c), kernel (kh,kw,c,f), bias (f) or null -> y (n,oh,ow,f); with {@code relu}, y = max(0, ...)
+     * applied to each output tile while it is still in cache.
+     */
+    static INDArray forward(INDArray x, INDArray kernel, INDArray biasOrNull, ConvGeometry g, boolean relu) {
         Plan p = Plan.of(g);
         float[] w = paddedRows(kernel, g.k(), g.f(), p.fp());
         float[] b = biasOrNull == null ? new float[p.fp()] : paddedRows(biasOrNull, 1, g.f(), p.fp());
@@ -177,6 +180,9 @@ final class DirectConvFloat {
             for (int n = first; n < first + count; n++) {
                 loadImage(xb, xOff, n, p, img);
                 forwardImage(img, w, b, tile, p);
+                if (relu) {
+                    rectify(tile, p.tileLength());
+                }
                 compact(tile, p);
                 yb.put(yOff + n * outPerImage, tile, 0, outPerImage);
             }
@@ -186,15 +192,20 @@ final class DirectConvFloat {
 
     /**
      * Gradients of {@link #forward}: dx only when {@code needInput}, the kernel gradient only when
-     * {@code needKernel}, the bias gradient only when {@code hasBias}; the others are null.
+     * {@code needKernel}, the bias gradient only when {@code hasBias}; the others are null. With a
+     * rectified output {@code reluOutputOrNull} (forward with relu), {@code dy} is the gradient with
+     * respect to that output, and each image's dy is masked by {@code y > 0} as it is loaded.
      */
-    static ConvGradients backward(INDArray x, INDArray kernel, INDArray dy, ConvGeometry g, boolean needInput,
-                                  boolean needKernel, boolean hasBias) {
+    static ConvGradients backward(INDArray x, INDArray kernel, INDArray dy, INDArray reluOutputOrNull, ConvGeometry g,
+                                  boolean needInput, boolean needKernel, boolean hasBias) {
         Plan p = Plan.of(g);
         float[] w = needInput ? paddedRows(kernel, g.k(), g.f(), p.fp()) : null;
         INDArray xPlain = OpChecks.plain(x), dyPlain = OpChecks.plain(dy);
         FloatBuffer xb = xPlain.data().asNioFloat(), dyb = dyPlain.data().asNioFloat();
         int xOff = Math.toIntExact(xPlain.offset()), dyOff = Math.toIntExact(dyPlain.offset());
+        INDArray yPlain = reluOutputOrNull == null ? null : OpChecks.plain(reluOutputOrNull);
+        FloatBuffer yb = yPlain == null ? null : yPlain.data().asNioFloat();
+        int yOff = yPlain == null ? 0 : Math.toIntExact(yPlain.offset());
         INDArray dx = needInput ? Nd4j.createUninitialized(DataType.FLOAT, new long[] {g.n(), g.h(), g.w(), g.c()}, 'c')
                 : null;
         FloatBuffer dxb = needInput ? dx.data().asNioFloat() : null;
@@ -210,11 +221,21 @@ final class DirectConvFloat {
             Arrays.fill(img, 0, p.imageLength(), 0f);
             Arrays.fill(z, 0, p.zLength(), 0f);   // only the strided cells are rewritten, lanes f..fp-1 never
             float[] dxTile = needInput ? s.floats("direct.dx", inPerImage) : null;
+            int outPerImage = g.cellsPerImage() * g.f();
+            float[] dyTile = yb == null ? null : s.floats("direct.dy", outPerImage);
+            float[] yTile = yb == null ? null : s.floats("direct.y", outPerImage);
             for (int n = first; n < first + count; n++) {
                 if (needKernel) {
                     loadImage(xb, xOff, n, p, img);
                 }
-                loadGradient(dyb, dyOff, n, p, z);
+                if (yb == null) {
+                    loadGradient(dyb, dyOff, n, p, z);
+                } else {
+                    dyb.get(dyOff + n * outPerImage, dyTile, 0, outPerImage);
+                    yb.get(yOff + n * outPerImage, yTile, 0, outPerImage);
+                    maskByPositive(dyTile, yTile, outPerImage);
+                    loadGradient(dyTile, n, p, z);
+                }
                 if (hasBias) {
                     biasGradient(z, p, dbParts[chunk]);
                 }
@@ -371,6 +392,47 @@ final class DirectConvFloat {
         }
         for (int cell = 0; cell < cells.length; cell++, from += f) {
             dyb.get(from, z, cells[cell], f);
+        }
+    }
+
+    /** The same as {@link #loadGradient(FloatBuffer, int, int, Plan, float[])} from a Java copy of image n's dy. */
+    private static void loadGradient(float[] dy, int n, Plan p, float[] z) {
+        ConvGeometry g = p.g();
+        final int f = g.f(), ow = g.ow();
+        final int[] cells = p.zCells();
+        if (f == p.fp() && g.sw() == 1) {
+            for (int oh = 0, from = 0; oh < g.oh(); oh++, from += ow * f) {
+                System.arraycopy(dy, from, z, cells[oh * ow], ow * f);
+            }
+            return;
+        }
+        for (int cell = 0, from = 0; cell < cells.length; cell++, from += f) {
+            System.arraycopy(dy, from, z, cells[cell], f);
+        }
+    }
+
+    /** {@code a[i] = max(0, a[i])} for i < len: ReLU on an output tile. */
+    private static void rectify(float[] a, int len) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (int end = S.loopBound(len); i < end; i += L) {
+            FloatVector.fromArray(S, a, i).max(zero).intoArray(a, i);
+        }
+        for (; i < len; i++) {
+            a[i] = Math.max(0f, a[i]);
+        }
+    }
+
+    /** {@code dy[i] = y[i] > 0 ? dy[i] : 0}: the ReLU derivative, read from the rectified output y. */
+    private static void maskByPositive(float[] dy, float[] y, int len) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (int end = S.loopBound(len); i < end; i += L) {
+            FloatVector d = FloatVector.fromArray(S, dy, i);
+            d.blend(zero, FloatVector.fromArray(S, y, i).compare(VectorOperators.LE, 0f)).intoArray(dy, i);
+        }
+        for (; i < len; i++) {
+            dy[i] = y[i] > 0f ? dy[i] : 0f;
         }
     }
 

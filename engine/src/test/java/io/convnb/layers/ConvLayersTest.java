@@ -119,6 +119,94 @@ class ConvLayersTest {
         }
     }
 
+    /**
+     * A layer with relu (which fuses the rectifier into its convolution) against the same layer without
+     * an activation, rectified and masked here by loops: y = max(0, z), and every gradient of the relu
+     * layer for dy equals the linear layer's gradient for dy * (z > 0).
+     */
+    private static void checkFusedRelu(ActivatedLayer relu, ActivatedLayer linear, long[] inputShape, DataType type,
+                                       long seed) {
+        relu.dataType(type);
+        linear.dataType(type);
+        relu.build(java.util.Arrays.copyOfRange(inputShape, 1, inputShape.length));
+        linear.build(java.util.Arrays.copyOfRange(inputShape, 1, inputShape.length));
+        for (int i = 0; i < relu.parameters().size(); i++) {
+            INDArray v = random(seed + i, relu.parameters().get(i).value().shape()).castTo(type);
+            relu.parameters().get(i).value().assign(v);
+            linear.parameters().get(i).value().assign(v);
+        }
+        INDArray x = random(seed + 10, inputShape).castTo(type);
+        INDArray z = linear.forward(x, true).dup();
+        INDArray y = relu.forward(x, true);
+        double[] zv = z.dup('c').data().asDouble(), yv = y.dup('c').data().asDouble();
+        double tol = type == DataType.DOUBLE ? 1e-12 : 1e-5;
+        assertEquals(zv.length, yv.length);
+        int negative = 0;
+        for (int i = 0; i < zv.length; i++) {
+            assertEquals(Math.max(0, zv[i]), yv[i], tol, relu.name() + " forward element " + i);
+            negative += zv[i] <= 0 ? 1 : 0;
+        }
+        assertTrue(negative > 0 && negative < zv.length, "the case must have both signs");
+        INDArray dy = random(seed + 20, y.shape()).castTo(type);
+        double[] dzv = dy.dup('c').data().asDouble();
+        for (int i = 0; i < dzv.length; i++) {
+            dzv[i] = zv[i] > 0 ? dzv[i] : 0;
+        }
+        INDArray dz = Nd4j.create(dzv, y.shape(), DataType.DOUBLE).castTo(type);
+        INDArray dxRelu = relu.backward(dy), dxLinear = linear.backward(dz);
+        assertTrue(dxRelu.equalsWithEps(dxLinear, tol * 10), relu.name() + " input gradient");
+        for (int i = 0; i < relu.parameters().size(); i++) {
+            assertTrue(relu.parameters().get(i).grad().equalsWithEps(linear.parameters().get(i).grad(), tol * 10),
+                    relu.name() + " gradient of " + relu.parameters().get(i).name());
+        }
+    }
+
+    @Test
+    void reluFusedIntoTheConvolutionMatchesASeparateRectifier() {
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            // the tutorial's thin layer (direct path in FLOAT), RGB same, 1x1, wide stride 2, channels_first
+            checkFusedRelu(new Conv2D(8, 3).activation("relu"), new Conv2D(8, 3), new long[] {3, 9, 9, 1}, type, 1);
+            checkFusedRelu(new Conv2D(6, 3).padding("same").activation("relu"), new Conv2D(6, 3).padding("same"),
+                    new long[] {2, 7, 7, 3}, type, 2);
+            checkFusedRelu(new Conv2D(18, 1).activation("relu"), new Conv2D(18, 1), new long[] {2, 5, 4, 16}, type, 3);
+            checkFusedRelu(new Conv2D(16, 3).strides(2).padding("same").activation("relu"),
+                    new Conv2D(16, 3).strides(2).padding("same"), new long[] {2, 8, 8, 16}, type, 4);
+            checkFusedRelu(new Conv2D(16, 3).padding("same").activation("relu"), new Conv2D(16, 3).padding("same"),
+                    new long[] {2, 6, 6, 16}, type, 5);
+            checkFusedRelu(new Conv2D(5, 3).dataFormat("channels_first").activation("relu"),
+                    new Conv2D(5, 3).dataFormat("channels_first"), new long[] {2, 2, 7, 6}, type, 6);
+            // Conv1D "same" and causal (dilated), as 2-D convolutions of height 1
+            checkFusedRelu(new Conv1D(16, 5).padding("same").activation("relu"), new Conv1D(16, 5).padding("same"),
+                    new long[] {3, 20, 16}, type, 7);
+            checkFusedRelu(new Conv1D(16, 3).padding("causal").dilationRate(2).activation("relu"),
+                    new Conv1D(16, 3).padding("causal").dilationRate(2), new long[] {3, 20, 16}, type, 8);
+        }
+    }
+
+    @Test
+    void causalConv1DWithReluKeepsTheFutureOut() {
+        // 16 channels and filters: the fast paths of wide layers. Changing the input at step t must not
+        // change any output before t, nor any input gradient after the last output that depends on it.
+        var conv = new Conv1D(16, 3).padding("causal").dilationRate(2).activation("relu");
+        conv.build(new long[] {12, 16});
+        INDArray x = random(30, 2, 12, 16).castTo(DataType.FLOAT);
+        INDArray y = conv.apply(x).dup();
+        INDArray x2 = x.dup();
+        x2.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(7),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).addi(3.0);
+        INDArray y2 = conv.apply(x2);
+        for (int t = 0; t < 12; t++) {
+            double change = y2.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(t),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()).sub(y.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.point(t), org.nd4j.linalg.indexing.NDArrayIndex.all())).amaxNumber().doubleValue();
+            if (t < 7) {
+                assertEquals(0.0, change, 0.0, "output step " + t + " saw the future");
+            } else if (t == 7) {
+                assertTrue(change > 0, "output step 7 must see its own input");
+            }
+        }
+    }
+
     @Test
     void depthwiseGroupsNeedDivisibleChannels() {
         var depthwise = new Conv2D(6, 3, 3).groups(3);

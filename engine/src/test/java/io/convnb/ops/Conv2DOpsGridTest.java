@@ -107,6 +107,150 @@ class Conv2DOpsGridTest {
     }
 
     @Test
+    void autoMatchesNaiveLoopsOverTheGrid() {
+        // 1x1 kernels here take the GEMM path (stride 1 without padding: the input is the patch matrix).
+        Conv2DOps.useImplementation(ConvImplementation.AUTO);
+        assertTrue(sweep(Mode.ALL) > 1000);
+    }
+
+    @Test
+    void autoMatchesNaiveLoopsOnWideLayersOnEveryBackwardPath() {
+        Conv2DOps.useImplementation(ConvImplementation.AUTO);
+        Random rnd = new Random(53);
+        int[] wide = {16, 1, 17};
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            // symmetric pads, stride 1 and 2: dx from libnd4j's deconvolution
+            checkCase(rnd, 2, new int[] {7, 6}, new int[] {3, 3}, wide, new NaiveOps.Geo(1, 1, 1, 1, 1, 1, 1, 1, 1), type, false);
+            checkCase(rnd, 2, new int[] {7, 9}, new int[] {3, 3}, wide, new NaiveOps.Geo(2, 2, 1, 1, 1, 1, 1, 1, 1), type, true);
+            checkCase(rnd, 2, new int[] {6, 6}, new int[] {2, 3}, wide, new NaiveOps.Geo(2, 1, 1, 1, 0, 0, 1, 1, 1), type, false);
+            // TensorFlow "same" at stride 2 (pads 0/1), a stride that drops a remainder, dilation with stride: im2col + GEMM
+            checkCase(rnd, 2, new int[] {8, 8}, new int[] {3, 3}, wide, new NaiveOps.Geo(2, 2, 1, 1, 0, 1, 0, 1, 1), type, false);
+            checkCase(rnd, 2, new int[] {8, 7}, new int[] {3, 3}, wide, new NaiveOps.Geo(2, 2, 1, 1, 1, 1, 1, 1, 1), type, false);
+            checkCase(rnd, 2, new int[] {9, 9}, new int[] {3, 3}, wide, new NaiveOps.Geo(2, 1, 2, 3, 2, 2, 3, 3, 1), type, true);
+            // 1x1: stride 1 (GEMMs on the input itself), strided (a subsample), padded
+            checkCase(rnd, 3, new int[] {5, 4}, new int[] {1, 1}, wide, new NaiveOps.Geo(1, 1, 1, 1, 0, 0, 0, 0, 1), type, true);
+            checkCase(rnd, 3, new int[] {5, 4}, new int[] {1, 1}, wide, new NaiveOps.Geo(2, 2, 1, 1, 0, 0, 0, 0, 1), type, false);
+            checkCase(rnd, 2, new int[] {4, 4}, new int[] {1, 1}, wide, new NaiveOps.Geo(1, 2, 1, 1, 1, 0, 0, 1, 1), type, false);
+            // dilated at stride 1 (sub-images in FLOAT): symmetric, asymmetric, one axis only, sizes not divisible
+            checkCase(rnd, 2, new int[] {9, 8}, new int[] {3, 3}, wide, new NaiveOps.Geo(1, 1, 2, 2, 2, 2, 2, 2, 1), type, false);
+            checkCase(rnd, 2, new int[] {7, 10}, new int[] {3, 2}, wide, new NaiveOps.Geo(1, 1, 3, 2, 0, 4, 1, 0, 1), type, true);
+            checkCase(rnd, 3, new int[] {6, 7}, new int[] {2, 3}, wide, new NaiveOps.Geo(1, 1, 1, 3, 1, 0, 3, 3, 1), type, false);
+            checkCase(rnd, 2, new int[] {5, 5}, new int[] {3, 3}, new int[] {3, 1, 4}, new NaiveOps.Geo(1, 1, 2, 2, 1, 1, 2, 2, 1), type, false);
+            // a Conv1D as a 2-D conv of height 1: "same" (2, 2) and causal (4, 0) pads
+            checkCase(rnd, 2, new int[] {1, 12}, new int[] {1, 5}, wide, new NaiveOps.Geo(1, 1, 1, 1, 0, 0, 2, 2, 1), type, false);
+            checkCase(rnd, 2, new int[] {1, 12}, new int[] {1, 5}, wide, new NaiveOps.Geo(1, 1, 1, 1, 0, 0, 4, 0, 1), type, false);
+            checkCase(rnd, 2, new int[] {1, 12}, new int[] {1, 3}, wide, new NaiveOps.Geo(1, 1, 1, 2, 0, 0, 4, 0, 1), type, false);
+        }
+    }
+
+    @Test
+    void autoChoosesItsArithmeticByAFixedRulePerGeometry() {
+        Conv2DOps.useImplementation(ConvImplementation.AUTO);
+        DataType f32 = DataType.FLOAT;
+        // the tutorial layer (64,28,28,1) x32 3x3 valid: direct both ways
+        ConvGeometry tutorial = new ConvGeometry(64, 28, 28, 1, 26, 26, 32, 3, 3, 1, 1, 1, 1, 0, 0, 1);
+        Conv2DSpec valid = Conv2DSpec.unit();
+        assertEquals(Conv2DOps.Path.DIRECT, Conv2DOps.forwardPath(tutorial, valid, f32));
+        assertEquals(Conv2DOps.Path.DIRECT, Conv2DOps.backwardPath(tutorial, valid, f32, true));
+        assertEquals(Conv2DOps.Path.BUILTIN, Conv2DOps.forwardPath(tutorial, valid, DataType.DOUBLE));
+        // (16,28,28,128) x128 3x3 same: oneDNN forward, deconvolution dx + GEMM dW
+        ConvGeometry wide = new ConvGeometry(16, 28, 28, 128, 28, 28, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        Conv2DSpec same = Conv2DSpec.of(1, 1, 1, 1, 1, 1);
+        assertEquals(Conv2DOps.Path.BUILTIN, Conv2DOps.forwardPath(wide, same, f32));
+        assertEquals(Conv2DOps.Path.BUILTIN_INPUT_GRADIENT, Conv2DOps.backwardPath(wide, same, f32, true));
+        assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.backwardPath(wide, same, f32, false));
+        // (32,56,56,64) x128 3x3 stride 2 same: pads (0, 1), which deconvolution cannot express
+        ConvGeometry s2 = new ConvGeometry(32, 56, 56, 64, 28, 28, 128, 3, 3, 2, 2, 1, 1, 0, 0, 1);
+        Conv2DSpec s2same = Conv2DSpec.of(2, 2, 0, 1, 0, 1);
+        assertEquals(Conv2DOps.Path.BUILTIN, Conv2DOps.forwardPath(s2, s2same, f32));
+        assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.backwardPath(s2, s2same, f32, true));
+        // 1x1 layers never go to oneDNN: GEMMs over (N*H*W, C), strided ones on a subsample
+        ConvGeometry pointwise = new ConvGeometry(32, 56, 56, 64, 56, 56, 128, 1, 1, 1, 1, 1, 1, 0, 0, 1);
+        assertTrue(ConvGemm.inputIsPatchMatrix(pointwise));
+        assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.forwardPath(pointwise, valid, f32));
+        assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.backwardPath(pointwise, valid, f32, true));
+        ConvGeometry pointwise2 = new ConvGeometry(32, 56, 56, 64, 28, 28, 128, 1, 1, 2, 2, 1, 1, 0, 0, 1);
+        assertFalse(ConvGemm.inputIsPatchMatrix(pointwise2));
+        assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.forwardPath(pointwise2, Conv2DSpec.of(2, 2, 0, 0, 0, 0), f32));
+        // dilation 2 same: libnd4j's oneDNN rejects dilated descriptors, so the undilated op on sub-images
+        // (FLOAT; DOUBLE and strided dilated layers go through im2col + GEMM)
+        ConvGeometry dilated = new ConvGeometry(16, 64, 64, 32, 64, 64, 32, 3, 3, 1, 1, 2, 2, 2, 2, 1);
+        Conv2DSpec dil = new Conv2DSpec(1, 1, 2, 2, 2, 2, 2, 2, 1);
+        assertEquals(Conv2DOps.Path.DILATED_AS_BATCH, Conv2DOps.forwardPath(dilated, dil, f32));
+        assertEquals(Conv2DOps.Path.DILATED_AS_BATCH, Conv2DOps.backwardPath(dilated, dil, f32, true));
+        assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.backwardPath(dilated, dil, DataType.DOUBLE, true));
+        ConvGeometry dilated2 = new ConvGeometry(16, 64, 64, 32, 32, 32, 32, 3, 3, 2, 2, 2, 2, 2, 2, 1);
+        assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.forwardPath(dilated2, new Conv2DSpec(2, 2, 2, 2, 2, 1, 2, 1, 1), f32));
+        // Conv1D (64,1000,64) x64 kernel 5 same as height 1: oneDNN forward, deconvolution dx
+        ConvGeometry conv1d = new ConvGeometry(64, 1, 1000, 64, 1, 1000, 64, 1, 5, 1, 1, 1, 1, 0, 2, 1);
+        Conv2DSpec c1same = Conv2DSpec.of(1, 1, 0, 0, 2, 2);
+        assertEquals(Conv2DOps.Path.BUILTIN, Conv2DOps.forwardPath(conv1d, c1same, f32));
+        assertEquals(Conv2DOps.Path.BUILTIN_INPUT_GRADIENT, Conv2DOps.backwardPath(conv1d, c1same, f32, true));
+        // causal pads (4, 0) are asymmetric: im2col + GEMM backward
+        ConvGeometry causal = new ConvGeometry(64, 1, 1000, 64, 1, 1000, 64, 1, 5, 1, 1, 1, 1, 0, 4, 1);
+        assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.backwardPath(causal, Conv2DSpec.of(1, 1, 0, 0, 4, 0), f32, true));
+        // forcing an implementation overrides the rule
+        Conv2DOps.useImplementation(ConvImplementation.ND4J_BUILTIN);
+        assertEquals(Conv2DOps.Path.BUILTIN, Conv2DOps.backwardPath(wide, same, f32, true));
+        Conv2DOps.useImplementation(ConvImplementation.IM2COL_GEMM);
+        assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.forwardPath(wide, same, f32));
+    }
+
+    @Test
+    void fusedReluMatchesRectifiedNaiveLoopsOnEveryPath() {
+        Random rnd = new Random(61);
+        for (ConvImplementation impl : new ConvImplementation[] {ConvImplementation.AUTO, ConvImplementation.IM2COL_GEMM,
+            ConvImplementation.ND4J_BUILTIN, ConvImplementation.DIRECT}) {
+            Conv2DOps.useImplementation(impl);
+            for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+                // thin (direct in FLOAT), RGB same, thin strided, wide (deconvolution dx), 1x1, dilated with stride and without
+                checkReluCase(rnd, 3, new int[] {8, 7}, new int[] {3, 3}, new int[] {1, 1, 20}, new NaiveOps.Geo(1, 1, 1, 1, 0, 0, 0, 0, 1), type);
+                checkReluCase(rnd, 2, new int[] {6, 6}, new int[] {3, 3}, new int[] {3, 1, 8}, new NaiveOps.Geo(1, 1, 1, 1, 1, 1, 1, 1, 1), type);
+                checkReluCase(rnd, 2, new int[] {9, 8}, new int[] {3, 3}, new int[] {2, 1, 5}, new NaiveOps.Geo(2, 2, 1, 1, 1, 1, 1, 1, 1), type);
+                checkReluCase(rnd, 2, new int[] {5, 6}, new int[] {3, 3}, new int[] {16, 1, 16}, new NaiveOps.Geo(1, 1, 1, 1, 1, 1, 1, 1, 1), type);
+                checkReluCase(rnd, 2, new int[] {5, 6}, new int[] {1, 1}, new int[] {16, 1, 18}, new NaiveOps.Geo(1, 1, 1, 1, 0, 0, 0, 0, 1), type);
+                checkReluCase(rnd, 2, new int[] {9, 9}, new int[] {3, 3}, new int[] {4, 1, 6}, new NaiveOps.Geo(2, 2, 2, 2, 2, 2, 2, 2, 1), type);
+                checkReluCase(rnd, 2, new int[] {8, 9}, new int[] {3, 3}, new int[] {16, 1, 16}, new NaiveOps.Geo(1, 1, 2, 2, 2, 2, 2, 2, 1), type);
+            }
+        }
+    }
+
+    /** forward(relu = true) against max(0, naive conv), and reluBackward against the naive backward of dy*(y > 0). */
+    private static void checkReluCase(Random rnd, int n, int[] size, int[] k, int[] ch, NaiveOps.Geo geo, DataType type) {
+        int c = ch[0], f = ch[2];
+        NaiveOps.T x = random(rnd, n, size[0], size[1], c);
+        NaiveOps.T kernel = random(rnd, k[0], k[1], c, f);
+        double[] bias = random(rnd, f).v();
+        Conv2DSpec spec = new Conv2DSpec(geo.sh(), geo.sw(), geo.dh(), geo.dw(), geo.pt(), geo.pb(), geo.pl(), geo.pr(), 1);
+        String what = "relu " + Conv2DOps.implementation() + " x " + java.util.Arrays.toString(x.shape()) + " kernel "
+                + java.util.Arrays.toString(kernel.shape()) + " " + spec + " " + type;
+        double tol = type == DataType.DOUBLE ? 1e-10 : 2e-5;
+        NaiveOps.T z = NaiveOps.conv(x, kernel, bias, geo);
+        NaiveOps.T y = new NaiveOps.T(z.shape(), z.v().clone());
+        for (int i = 0; i < y.v().length; i++) {
+            y.v()[i] = Math.max(0, y.v()[i]);
+        }
+        INDArray xNd = nd(x, type), kNd = nd(kernel, type);
+        INDArray got = Conv2DOps.forward(xNd, kNd, nd(bias, type), spec, true);
+        assertClose(what + " forward", y, got, tol);
+        NaiveOps.T dy = random(rnd, y.shape());
+        NaiveOps.T dz = new NaiveOps.T(dy.shape(), dy.v().clone());
+        int zeros = 0;
+        for (int i = 0; i < dz.v().length; i++) {
+            if (z.v()[i] <= 0) {
+                dz.v()[i] = 0;
+                zeros++;
+            }
+        }
+        assertTrue(zeros > 0 && zeros < dz.v().length, what + ": the case must have both signs");
+        NaiveOps.T[] expected = NaiveOps.convBackward(x, kernel, dz, geo);
+        ConvGradients g = Conv2DOps.reluBackward(xNd, kNd, got, nd(dy, type), spec, true, true);
+        assertClose(what + " dx", expected[0], g.input(), tol);
+        assertClose(what + " dkernel", expected[1], g.kernel(), tol);
+        assertClose(what + " dbias", expected[2], g.bias(), tol);
+    }
+
+    @Test
     void nd4jBuiltinConvMatchesNaiveLoopsWhereItApplies() {
         Conv2DOps.useImplementation(ConvImplementation.ND4J_BUILTIN);
         assertTrue(sweep(Mode.BUILTIN) > 200);

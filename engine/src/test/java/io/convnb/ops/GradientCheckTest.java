@@ -25,18 +25,51 @@ class GradientCheckTest {
         Random rnd = new Random(1);
         Conv2DSpec[] specs = {Conv2DSpec.unit(), Conv2DSpec.of(2, 1, 0, 1, 2, 0),
             new Conv2DSpec(1, 2, 2, 1, 1, 1, 0, 2, 1), new Conv2DSpec(2, 2, 1, 1, 1, 1, 1, 1, 2),
-            new Conv2DSpec(1, 1, 1, 1, 1, 1, 1, 1, 4), new Conv2DSpec(2, 2, 2, 1, 1, 0, 2, 1, 4)};
+            new Conv2DSpec(1, 1, 1, 1, 1, 1, 1, 1, 4), new Conv2DSpec(2, 2, 2, 1, 1, 0, 2, 1, 4),
+            new Conv2DSpec(2, 2, 2, 1, 1, 2, 1, 1, 1)};
         for (Conv2DSpec s : specs) {
-            INDArray x = nd(random(rnd, 2, 6, 5, 4), DataType.DOUBLE);
-            INDArray k = nd(random(rnd, 3, 2, 4 / s.groups(), 4), DataType.DOUBLE);
-            INDArray b = nd(random(rnd, 4).v(), DataType.DOUBLE);
-            INDArray y = Conv2DOps.forward(x, k, b, s);
-            INDArray r = nd(random(rnd, toInt(y.shape())), DataType.DOUBLE);
-            ConvGradients g = Conv2DOps.backward(x, k, r, s, true, true);
-            check(s + " dx", x, v -> Conv2DOps.forward(v, k, b, s), r, g.input());
-            check(s + " dkernel", k, v -> Conv2DOps.forward(x, v, b, s), r, g.kernel());
-            check(s + " dbias", b, v -> Conv2DOps.forward(x, k, v, s), r, g.bias());
+            checkConv(rnd, s, 3, 2, 4, 4);
         }
+        // 1x1: GEMMs on the input itself, and strided (a subsample)
+        checkConv(rnd, Conv2DSpec.unit(), 1, 1, 4, 5);
+        checkConv(rnd, Conv2DSpec.of(2, 2, 0, 0, 0, 0), 1, 1, 4, 5);
+        // wide enough for oneDNN: deconvolution dx at stride 1 and 2
+        checkConv(rnd, Conv2DSpec.of(1, 1, 1, 1, 1, 1), 3, 3, 16, 16);
+        checkConv(rnd, Conv2DSpec.of(2, 2, 1, 1, 1, 1), 3, 3, 16, 16);
+    }
+
+    @Test
+    void fusedReluGradientsMatchCentralDifferences() {
+        Random rnd = new Random(4);
+        Conv2DSpec[] specs = {Conv2DSpec.unit(), Conv2DSpec.of(1, 1, 1, 1, 1, 1), Conv2DSpec.of(2, 2, 0, 1, 0, 1)};
+        int[][] kernels = {{1, 1, 16, 16}, {3, 3, 16, 16}, {3, 3, 3, 5}};
+        for (Conv2DSpec s : specs) {
+            for (int[] ks : kernels) {
+                INDArray x = nd(random(rnd, 2, 5, 5, ks[2]), DataType.DOUBLE);
+                INDArray k = nd(random(rnd, ks), DataType.DOUBLE);
+                INDArray b = nd(random(rnd, ks[3]).v(), DataType.DOUBLE);
+                INDArray y = Conv2DOps.forward(x, k, b, s, true);
+                INDArray r = nd(random(rnd, toInt(y.shape())), DataType.DOUBLE);
+                ConvGradients g = Conv2DOps.reluBackward(x, k, y, r, s, true, true);
+                String what = "relu " + s + " kernel " + java.util.Arrays.toString(ks);
+                check(what + " dx", x, v -> Conv2DOps.forward(v, k, b, s, true), r, g.input());
+                check(what + " dkernel", k, v -> Conv2DOps.forward(x, v, b, s, true), r, g.kernel());
+                check(what + " dbias", b, v -> Conv2DOps.forward(x, k, v, s, true), r, g.bias());
+            }
+        }
+    }
+
+    private static void checkConv(Random rnd, Conv2DSpec s, int kh, int kw, int c, int f) {
+        INDArray x = nd(random(rnd, 2, 6, 5, c), DataType.DOUBLE);
+        INDArray k = nd(random(rnd, kh, kw, c / s.groups(), f), DataType.DOUBLE);
+        INDArray b = nd(random(rnd, f).v(), DataType.DOUBLE);
+        INDArray y = Conv2DOps.forward(x, k, b, s);
+        INDArray r = nd(random(rnd, toInt(y.shape())), DataType.DOUBLE);
+        ConvGradients g = Conv2DOps.backward(x, k, r, s, true, true);
+        String what = s + " kernel " + kh + "x" + kw + " c=" + c + " f=" + f;
+        check(what + " dx", x, v -> Conv2DOps.forward(v, k, b, s), r, g.input());
+        check(what + " dkernel", k, v -> Conv2DOps.forward(x, v, b, s), r, g.kernel());
+        check(what + " dbias", b, v -> Conv2DOps.forward(x, k, v, s), r, g.bias());
     }
 
     /**

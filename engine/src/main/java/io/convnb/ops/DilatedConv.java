@@ -1,0 +1,177 @@
+package io.convnb.ops;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A dilated stride-1 convolution as an undilated one over sub-images ("space to batch", as TensorFlow
+ * runs atrous convolutions), so that libnd4j's oneDNN op, which rejects dilated descriptors, can run it.
+ *
+ * <p>Output cell {@code (a + dh*p, b + dw*q)} with {@code 0 <= a < dh}, {@code 0 <= b < dw} reads padded
+ * input rows {@code a + dh*(p + i)} and columns {@code b + dw*(q + j)} for taps (i, j): so with the
+ * sub-image {@code S_ab[u, v] = xpad[a + dh*u, b + dw*v]} it is the undilated valid convolution
+ * {@code sum_{i,j} S_ab[p + i, q + j] * W[i, j]}. The dh*dw sub-images of every image form one batch of
+ * {@code dh*dw*N} images of {@code (ceil(OH/dh) + kh - 1) x (ceil(OW/dw) + kw - 1)} cells (zeros beyond
+ * the input), ordered (a, b, n). FLOAT only; the copies cost about one pass over input and output.
+ */
+final class DilatedConv {
+    private DilatedConv() {
+    }
+
+    /** Whether this geometry can run here: FLOAT, one group, stride 1, some dilation. */
+    static boolean applies(ConvGeometry g, DataType type) {
+        return type == DataType.FLOAT && g.groups() == 1 && g.sh() == 1 && g.sw() == 1 && (g.dh() > 1 || g.dw() > 1)
+                && (long) g.dh() * g.dw() * g.n() * subHeight(g) * subWidth(g) * Math.max(g.c(), g.f()) <= Integer.MAX_VALUE
+                && (long) g.n() * g.h() * g.w() * g.c() <= Integer.MAX_VALUE;
+    }
+
+    private static int subHeight(ConvGeometry g) {
+        return (g.oh() + g.dh() - 1) / g.dh() + g.kh() - 1;
+    }
+
+    private static int subWidth(ConvGeometry g) {
+        return (g.ow() + g.dw() - 1) / g.dw() + g.kw() - 1;
+    }
+
+    /** The undilated valid convolution over the sub-image batch. */
+    private static ConvGeometry subGeometry(ConvGeometry g) {
+        int hs = subHeight(g), ws = subWidth(g);
+        return new ConvGeometry(g.dh() * g.dw() * g.n(), hs, ws, g.c(), hs - g.kh() + 1, ws - g.kw() + 1, g.f(),
+                g.kh(), g.kw(), 1, 1, 1, 1, 0, 0, 1);
+    }
+
+    /** x (n,h,w,c) -> y (n,oh,ow,f) with the bias added, through oneDNN's conv2d on the sub-images. */
+    static INDArray forward(INDArray x, INDArray kernel, INDArray biasOrNull, ConvGeometry g) {
+        ConvGeometry sg = subGeometry(g);
+        INDArray sub = toSubImages(OpChecks.plain(x), g, sg);
+        INDArray ys = BuiltinConv.forward(sub, OpChecks.plain(kernel), biasOrNull, sg, Conv2DSpec.unit(), 0);
+        return fromSubOutputs(ys, g, sg);
+    }
+
+    /** dx of {@link #forward} for dy (n,oh,ow,f): oneDNN's deconvolution on the sub-images. */
+    static INDArray inputGradient(INDArray dy, INDArray kernel, ConvGeometry g) {
+        ConvGeometry sg = subGeometry(g);
+        INDArray dys = toSubOutputs(OpChecks.plain(dy), g, sg);
+        INDArray dsub = BuiltinConv.inputGradient(dys, OpChecks.plain(kernel), sg, Conv2DSpec.unit());
+        return fromSubImages(dsub, g, sg);
+    }
+
+    /** S[(a*dw + b)*n + m, u, v, :] = x[m, a + dh*u - pt, b + dw*v - pl, :], zero outside x. */
+    private static INDArray toSubImages(INDArray x, ConvGeometry g, ConvGeometry sg) {
+        int c = g.c(), len = (int) x.length();
+        Scratch scratch = Scratch.get();
+        float[] xa = scratch.floats("dilated.x", len);
+        x.data().asNioFloat().get(0, xa, 0, len);
+        int subLen = sg.n() * sg.h() * sg.w() * c;
+        float[] s = scratch.floats("dilated.sub", subLen);
+        Arrays.fill(s, 0, subLen, 0f);
+        for (int a = 0; a < g.dh(); a++) {
+            for (int b = 0; b < g.dw(); b++) {
+                for (int m = 0; m < g.n(); m++) {
+                    int bi = (a * g.dw() + b) * g.n() + m;
+                    for (int u = 0; u < sg.h(); u++) {
+                        int r = a + g.dh() * u - g.pt();
+                        if (r < 0 || r >= g.h()) {
+                            continue;
+                        }
+                        for (int v = 0; v < sg.w(); v++) {
+                            int col = b + g.dw() * v - g.pl();
+                            if (col >= 0 && col < g.w()) {
+                                System.arraycopy(xa, ((m * g.h() + r) * g.w() + col) * c, s, ((bi * sg.h() + u) * sg.w() + v) * c, c);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return toNative(s, subLen, sg.n(), sg.h(), sg.w(), c);
+    }
+
+    /** dx[m, r, col, :] = dS[..] for the one sub-image cell that read input cell (r, col); zero for cells no window reads. */
+    private static INDArray fromSubImages(INDArray dsub, ConvGeometry g, ConvGeometry sg) {
+        int c = g.c(), subLen = (int) dsub.length(), len = g.n() * g.h() * g.w() * c;
+        Scratch scratch = Scratch.get();
+        float[] s = scratch.floats("dilated.sub", subLen);
+        OpChecks.plain(dsub).data().asNioFloat().get(0, s, 0, subLen);
+        float[] dx = scratch.floats("dilated.x", len);
+        Arrays.fill(dx, 0, len, 0f);
+        for (int a = 0; a < g.dh(); a++) {
+            for (int b = 0; b < g.dw(); b++) {
+                for (int m = 0; m < g.n(); m++) {
+                    int bi = (a * g.dw() + b) * g.n() + m;
+                    for (int u = 0; u < sg.h(); u++) {
+                        int r = a + g.dh() * u - g.pt();
+                        if (r < 0 || r >= g.h()) {
+                            continue;
+                        }
+                        for (int v = 0; v < sg.w(); v++) {
+                            int col = b + g.dw() * v - g.pl();
+                            if (col >= 0 && col < g.w()) {
+                                System.arraycopy(s, ((bi * sg.h() + u) * sg.w() + v) * c, dx, ((m * g.h() + r) * g.w() + col) * c, c);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return toNative(dx, len, g.n(), g.h(), g.w(), c);
+    }
+
+    /** y[m, a + dh*p, b + dw*q, :] = Ys[(a*dw + b)*n + m, p, q, :] for the cells inside y. */
+    private static INDArray fromSubOutputs(INDArray ys, ConvGeometry g, ConvGeometry sg) {
+        int f = g.f(), subLen = (int) ys.length(), len = g.n() * g.oh() * g.ow() * f;
+        Scratch scratch = Scratch.get();
+        float[] s = scratch.floats("dilated.subOut", subLen);
+        ys.data().asNioFloat().get(0, s, 0, subLen);
+        float[] y = scratch.floats("dilated.out", len);
+        moveOutputs(s, y, g, sg, true);
+        return toNative(y, len, g.n(), g.oh(), g.ow(), f);
+    }
+
+    /** The inverse arrangement of dy; sub-output cells beyond y get zero gradient. */
+    private static INDArray toSubOutputs(INDArray dy, ConvGeometry g, ConvGeometry sg) {
+        int f = g.f(), len = (int) dy.length(), subLen = sg.n() * sg.oh() * sg.ow() * f;
+        Scratch scratch = Scratch.get();
+        float[] d = scratch.floats("dilated.out", len);
+        dy.data().asNioFloat().get(0, d, 0, len);
+        float[] s = scratch.floats("dilated.subOut", subLen);
+        Arrays.fill(s, 0, subLen, 0f);
+        moveOutputs(s, d, g, sg, false);
+        return toNative(s, subLen, sg.n(), sg.oh(), sg.ow(), f);
+    }
+
+    /** Copies between sub-output cells and output cells, in either direction. */
+    private static void moveOutputs(float[] sub, float[] out, ConvGeometry g, ConvGeometry sg, boolean toOut) {
+        int f = g.f();
+        for (int a = 0; a < g.dh(); a++) {
+            for (int b = 0; b < g.dw(); b++) {
+                for (int m = 0; m < g.n(); m++) {
+                    int bi = (a * g.dw() + b) * g.n() + m;
+                    for (int p = 0; a + g.dh() * p < g.oh(); p++) {
+                        int oh = a + g.dh() * p;
+                        for (int q = 0; b + g.dw() * q < g.ow(); q++) {
+                            int ow = b + g.dw() * q;
+                            int si = ((bi * sg.oh() + p) * sg.ow() + q) * f, oi = ((m * g.oh() + oh) * g.ow() + ow) * f;
+                            if (toOut) {
+                                System.arraycopy(sub, si, out, oi, f);
+                            } else {
+                                System.arraycopy(out, oi, sub, si, f);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static INDArray toNative(float[] a, int len, long... shape) {
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+        FloatBuffer buf = out.data().asNioFloat();
+        buf.put(0, a, 0, len);
+        return out;
+    }
+}
