@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The effective receptive field of one output cell: the gradient of that cell's activation with
  * respect to every input pixel, per image, next to the theoretical window the layers' arithmetic
- * allows ({@link LayerGeometry}).
+ * allows ({@link io.convnb.shape.ReceptiveField}'s arithmetic).
  *
  * @param layerName   the layer
  * @param row         the cell's row in the layer's output

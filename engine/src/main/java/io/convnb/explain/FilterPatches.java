@@ -18,7 +18,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * a data set that activate it most (Zeiler and Fergus, 2014). Each image contributes at most one
  * patch per filter, at the position of its strongest activation (so one image with a long edge does
  * not fill a whole row with near-copies), and a patch is exactly the receptive field of that output
- * cell ({@link LayerGeometry}); where the window reaches into the padding, the patch holds zeros, as
+ * cell (from {@link io.convnb.shape.ReceptiveField}'s arithmetic); where the window reaches into the padding, the patch holds zeros, as
  * the layer saw them, and {@link Patch#window()} says which cells those are.
  *
  * <pre>{@code
@@ -72,7 +72,7 @@ public final class FilterPatches {
         }
         INDArray x = ModelPass.batch(model, images, who);
         int index = Saliency.featureLayer(model, layerName, who);
-        LayerGeometry geometry = LayerGeometry.build(model, index, who);
+        CellWindows geometry = CellWindows.build(model, index, who);
         int filters = (int) model.layer(index).outputShape()[2];
         List<PriorityQueue<Candidate>> best = new ArrayList<>();
         for (int f = 0; f < filters; f++) {

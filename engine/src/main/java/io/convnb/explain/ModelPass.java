@@ -184,7 +184,7 @@ final class ModelPass implements AutoCloseable {
         if (model.layers().isEmpty()) {
             throw new IllegalArgumentException(who + ": Sequential '" + model.name() + "' has no layers.");
         }
-        long[] in = LayerGeometry.requireImageInput(model, who);
+        long[] in = CellWindows.requireImageInput(model, who);
         if (images == null) {
             throw new IllegalArgumentException(who + ": images is null; pass one image " + Shapes.format(in) + " or a batch " + Shapes.formatBatch(in) + ".");
         }

@@ -28,7 +28,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * where {@code y^c} is the class score before the final softmax (the logit; after a softmax, a class's
  * probability also rises when the <em>other</em> classes lose evidence). {@code L} is resampled
  * bilinearly to the input size, each layer cell placed at the centre of its receptive field
- * ({@link LayerGeometry}; layers without that arithmetic fall back to a half-pixel image resize), and
+ * (the receptive-field arithmetic of {@link io.convnb.shape.ReceptiveField}; layers without that arithmetic fall back to a half-pixel image resize), and
  * divided by its maximum so it lies in [0, 1]; an all-zero map stays zero.
  *
  * <p><b>Input gradient</b> (Simonyan et al., 2014): {@code max_channels |d y^c / d x|} per pixel,
@@ -229,7 +229,7 @@ public final class Saliency {
         INDArray gradient = grads.size() == 1 ? grads.get(0) : Nd4j.concat(0, grads.toArray(new INDArray[0]));
         InputWindow window;
         try {
-            window = LayerGeometry.build(model, index, who).window(row, col);
+            window = CellWindows.build(model, index, who).window(row, col);
         } catch (IllegalArgumentException e) {
             window = null;
         }
@@ -279,7 +279,7 @@ public final class Saliency {
     /** Where the layer's cell centres sit on the input, per axis {offset, step}. */
     private static double[][] centres(Sequential model, int index, long[] out, long inH, long inW) {
         try {
-            LayerGeometry g = LayerGeometry.build(model, index, "Saliency");
+            CellWindows g = CellWindows.build(model, index, "Saliency");
             var h = g.heightRows().get(g.heightRows().size() - 1);
             var w = g.widthRows().get(g.widthRows().size() - 1);
             return new double[][] {{h.firstCenter(), h.jump()}, {w.firstCenter(), w.jump()}};

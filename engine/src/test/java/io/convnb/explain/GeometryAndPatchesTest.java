@@ -35,7 +35,7 @@ class GeometryAndPatchesTest {
                 .add(new Conv2D(2, 3, 3).dilationRate(2, 1).padding(1, 0, 2, 1))
                 .add(new Flatten())
                 .add(new Dense(2));
-        LayerGeometry g = LayerGeometry.of(m, "conv2d_1");
+        CellWindows g = CellWindows.of(m, "conv2d_1");
         long[] out = g.outputSize();
         assertArrayEquals(new long[] {m.layer(2).outputShape()[0], m.layer(2).outputShape()[1]}, out);
         for (long r = 0; r < out[0]; r++) {
@@ -57,7 +57,7 @@ class GeometryAndPatchesTest {
                 assertEquals(new InputWindow(h[0], w[0], h[1], w[1]), g.window(r, c), "cell (" + r + ", " + c + ")");
             }
         }
-        String table = LayerGeometry.of(m).toString();
+        String table = CellWindows.of(m).toString();
         assertTrue(table.startsWith("layer"), table);
         assertTrue(table.contains("input            13x11"), table);
         assertEquals(5, table.lines().count(), table);   // header, input, three layers

@@ -97,11 +97,11 @@ class SaliencyErrorsTest {
                 .add(new Conv2D(2, 3, 3).activation("relu").inputShape(8, 8, 1))
                 .add(new GlobalAveragePooling2D())
                 .add(new Dense(3).activation("softmax"));
-        String msg = message(() -> LayerGeometry.of(m, "dense"));
-        assertEquals("LayerGeometry: layer 'dense' comes after GlobalAveragePooling2D 'global_average_pooling2d', which has no "
+        String msg = message(() -> CellWindows.of(m, "dense"));
+        assertEquals("CellWindows: layer 'dense' comes after GlobalAveragePooling2D 'global_average_pooling2d', which has no "
                 + "receptive-field arithmetic (defined for Conv2D, MaxPooling2D, AveragePooling2D and cell-wise layers such as "
                 + "Activation, BatchNormalization, Dropout); choose a layer before 'global_average_pooling2d'.", msg);
-        msg = message(() -> LayerGeometry.of(m, "conv2d").window(0, 6));
+        msg = message(() -> CellWindows.of(m, "conv2d").window(0, 6));
         assertEquals("Layer 'conv2d' outputs 6 x 6 cells; cell (0, 6) does not exist. Use a row in 0..5 and a column in 0..5.", msg);
         msg = message(() -> FilterPatches.topK(m, "conv2d", images(4, 8, 8, 1), 0));
         assertEquals("FilterPatches.topK: k must be at least 1, got 0.", msg);

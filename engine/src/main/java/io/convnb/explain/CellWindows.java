@@ -30,19 +30,19 @@ import java.util.Map;
  * convolutions) end the spatial part of a model: a layer behind them has no receptive field here.
  *
  * <pre>{@code
- * LayerGeometry g = LayerGeometry.of(model, "conv2d_1");
+ * CellWindows g = CellWindows.of(model, "conv2d_1");
  * InputWindow w = g.window(3, 4);      // the input pixels output cell (3, 4) of conv2d_1 sees
  * System.out.println(g);               // the table, one row per layer
  * }</pre>
  */
-public final class LayerGeometry {
+final class CellWindows {
     private final String layerName;
     private final long inputHeight;
     private final long inputWidth;
     private final List<ReceptiveFieldRow> heights;
     private final List<ReceptiveFieldRow> widths;
 
-    private LayerGeometry(String layerName, long inputHeight, long inputWidth, List<ReceptiveFieldRow> heights, List<ReceptiveFieldRow> widths) {
+    private CellWindows(String layerName, long inputHeight, long inputWidth, List<ReceptiveFieldRow> heights, List<ReceptiveFieldRow> widths) {
         this.layerName = layerName;
         this.inputHeight = inputHeight;
         this.inputWidth = inputWidth;
@@ -51,31 +51,31 @@ public final class LayerGeometry {
     }
 
     /** The geometry of the named layer's output cells. */
-    public static LayerGeometry of(Sequential model, String layerName) {
+    static CellWindows of(Sequential model, String layerName) {
         Layer target = model.layer(layerName);
-        return build(model, model.layers().indexOf(target), "LayerGeometry");
+        return build(model, model.layers().indexOf(target), "CellWindows");
     }
 
     /**
      * The geometry of the last layer of the model's spatial part (the layers before the first Flatten,
      * Dense, global pooling, ...), whose table shows how the receptive field grows layer by layer.
      */
-    public static LayerGeometry of(Sequential model) {
-        long[] in = requireImageInput(model, "LayerGeometry");
+    static CellWindows of(Sequential model) {
+        long[] in = requireImageInput(model, "CellWindows");
         int last = -1;
         for (int i = 0; i < model.layers().size() && kind(model.layers().get(i)) != Kind.OTHER; i++) {
             last = i;
         }
         if (last < 0) {
             Layer first = model.layers().get(0);
-            throw new IllegalArgumentException("LayerGeometry: the first layer of Sequential '" + model.name() + "' is "
+            throw new IllegalArgumentException("CellWindows: the first layer of Sequential '" + model.name() + "' is "
                     + first.typeName() + " '" + first.name() + "', which has no receptive field; input " + Shapes.formatBatch(in)
                     + ". Receptive fields are defined for Conv2D and 2-D pooling layers.");
         }
-        return build(model, last, "LayerGeometry");
+        return build(model, last, "CellWindows");
     }
 
-    static LayerGeometry build(Sequential model, int index, String who) {
+    static CellWindows build(Sequential model, int index, String who) {
         long[] in = requireImageInput(model, who);
         List<LayerStep> hs = new ArrayList<>();
         List<LayerStep> ws = new ArrayList<>();
@@ -120,7 +120,7 @@ public final class LayerGeometry {
                         + "Build the model with the default dataFormat(\"channels_last\").");
             }
         }
-        return new LayerGeometry(model.layers().get(index).name(), in[0], in[1],
+        return new CellWindows(model.layers().get(index).name(), in[0], in[1],
                 ReceptiveField.of("height", in[0], hs), ReceptiveField.of("width", in[1], ws));
     }
 
