@@ -81,11 +81,15 @@ public final class FilterPatches {
         long n = x.size(0);
         for (long from = 0; from < n; from += 256) {
             long to = Math.min(n, from + 256);
-            INDArray part = from == 0 && to == n ? x : x.get(NDArrayIndex.interval(from, to)).dup('c');
-            INDArray a = model.layerOutput(layerName, part).castTo(DataType.DOUBLE).dup('c');
-            int h = (int) a.size(1);
-            int w = (int) a.size(2);
-            double[] v = a.data().asDouble();
+            int h;
+            int w;
+            double[] v;
+            try (var ws = ModelPass.workspace(); ModelPass pass = ModelPass.forward(model, x.get(NDArrayIndex.interval(from, to)).dup('c'), index)) {
+                INDArray a = pass.output(index).castTo(DataType.DOUBLE).dup('c');
+                h = (int) a.size(1);
+                w = (int) a.size(2);
+                v = a.data().asDouble();
+            }
             for (int i = 0; i < to - from; i++) {
                 for (int f = 0; f < filters; f++) {
                     int bestAt = 0;

@@ -13,6 +13,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.MirroringPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -33,7 +39,7 @@ final class ModelPass implements AutoCloseable {
     private final List<INDArray> savedGrads = new ArrayList<>();
     private final boolean firstNeededInputGradient;
 
-    private ModelPass(Sequential model, INDArray input) {
+    private ModelPass(Sequential model, INDArray input, int last) {
         this.model = model;
         this.layers = model.layers();
         this.input = input;
@@ -48,7 +54,7 @@ final class ModelPass implements AutoCloseable {
         outputs = new INDArray[layers.size()];
         try {
             INDArray a = input;
-            for (int i = 0; i < layers.size(); i++) {
+            for (int i = 0; i <= last; i++) {
                 a = layers.get(i).forward(a, false);
                 outputs[i] = a;
             }
@@ -58,9 +64,34 @@ final class ModelPass implements AutoCloseable {
         }
     }
 
+    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+            .initialSize(0)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .overallocationLimit(0.2)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyMirroring(MirroringPolicy.FULL)
+            .policySpill(SpillPolicy.REALLOCATE)
+            .build();
+
+    /**
+     * An ND4J workspace for one pass, configured as the model's training steps are. Passes run inside
+     * it, as {@code fit} and {@code predict} do: the engine's direct convolution reads and writes ND4J
+     * buffers through NIO views, and an array that the garbage collector frees while such a view is in
+     * use crashed the JVM outside a workspace (workspace memory is only released when the workspace is).
+     * Whatever outlives the pass must be copied to Java arrays or detached before it closes.
+     */
+    static MemoryWorkspace workspace() {
+        return Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "convnb-explain");
+    }
+
     /** Runs the forward pass (inference mode: dropout off, batch normalization on its moving statistics). */
     static ModelPass forward(Sequential model, INDArray images) {
-        return new ModelPass(model, images);
+        return new ModelPass(model, images, model.layers().size() - 1);
+    }
+
+    /** The forward pass up to and including layer {@code last} only. */
+    static ModelPass forward(Sequential model, INDArray images, int last) {
+        return new ModelPass(model, images, last);
     }
 
     /** The output of layer {@code i}, or the input for {@code i = -1}. */

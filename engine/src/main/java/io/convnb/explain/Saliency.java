@@ -89,7 +89,7 @@ public final class Saliency {
         for (long from = 0; from < n; from += CHUNK) {
             long to = Math.min(n, from + CHUNK);
             int[] classes = Arrays.copyOfRange(classIndices, (int) from, (int) to);
-            try (ModelPass pass = ModelPass.forward(model, rows(x, from, to))) {
+            try (var ws = ModelPass.workspace(); ModelPass pass = ModelPass.forward(model, rows(x, from, to))) {
                 ModelPass.Head head = pass.head(classes, who);
                 INDArray dA = pass.backward(head.from(), head.grad(), index).castTo(DataType.DOUBLE);
                 INDArray a = pass.output(index).castTo(DataType.DOUBLE);
@@ -161,9 +161,9 @@ public final class Saliency {
         for (long from = 0; from < n; from += CHUNK) {
             long to = Math.min(n, from + CHUNK);
             int[] classes = Arrays.copyOfRange(classIndices, (int) from, (int) to);
-            try (ModelPass pass = ModelPass.forward(model, rows(x, from, to))) {
+            try (var ws = ModelPass.workspace(); ModelPass pass = ModelPass.forward(model, rows(x, from, to))) {
                 ModelPass.Head head = pass.head(classes, who);
-                grads.add(pass.backward(head.from(), head.grad(), -1).dup('c'));
+                grads.add(pass.backward(head.from(), head.grad(), -1).dup('c').detach());
                 scores(head, classes, scores, probabilities, predicted, (int) from);
             }
         }
@@ -211,7 +211,7 @@ public final class Saliency {
         List<Double> activations = new ArrayList<>();
         for (long from = 0; from < x.size(0); from += CHUNK) {
             long to = Math.min(x.size(0), from + CHUNK);
-            try (ModelPass pass = ModelPass.forward(model, rows(x, from, to))) {
+            try (var ws = ModelPass.workspace(); ModelPass pass = ModelPass.forward(model, rows(x, from, to))) {
                 INDArray a = pass.output(index);
                 INDArray seed = Nd4j.zeros(a.dataType(), a.shape());
                 INDArray cell = seed.get(NDArrayIndex.all(), NDArrayIndex.point(row), NDArrayIndex.point(col),
@@ -223,7 +223,7 @@ public final class Saliency {
                 for (double d : v) {
                     activations.add(d);
                 }
-                grads.add(pass.backward(index, seed, -1).dup('c'));
+                grads.add(pass.backward(index, seed, -1).dup('c').detach());
             }
         }
         INDArray gradient = grads.size() == 1 ? grads.get(0) : Nd4j.concat(0, grads.toArray(new INDArray[0]));
