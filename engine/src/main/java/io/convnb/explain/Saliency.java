@@ -35,7 +35,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * divided by its maximum.
  *
  * <pre>{@code
- * SaliencyMaps cam = Saliency.gradCam(model, images, 7).withClassNames(data.classNames());
+ * SaliencyMaps cam = Saliency.gradCam(model, images, 7).withClassNames(data.test().classNames());
  * INDArray heat = cam.maps();   // (N, 28, 28) in [0, 1]
  * }</pre>
  */

@@ -42,7 +42,7 @@ public final class SaliencyMaps {
         this.classNames = classNames;
     }
 
-    /** The same maps with class names for captions (e.g. {@code data.classNames()}). */
+    /** The same maps with class names for captions (e.g. {@code data.test().classNames()} for {@code Datasets.fashionMnist()}). */
     public SaliencyMaps withClassNames(List<String> names) {
         return new SaliencyMaps(method, layerName, images, maps, classIndices, scores, probabilities, predicted, coarse,
                 channelWeights, gradient, names == null ? null : List.copyOf(names));

@@ -25,7 +25,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * last expression (or in {@code show(...)}) renders as a PNG with a {@code text/plain} fallback.
  *
  * <pre>{@code
- * Saliency.gradCam(model, images, 7).withClassNames(data.classNames())      // shows the overlays
+ * Saliency.gradCam(model, images, 7).withClassNames(data.test().classNames())      // shows the overlays
  * show(Explain.gradCamByClass(model, data.test().take(4), 7, 9));            // Sneaker vs Ankle boot
  * show(Explain.receptiveFieldGrowth(model, image));                          // centre cell of each conv layer
  * }</pre>
