@@ -752,6 +752,217 @@ keys on to tell a sawtooth's ramp from a square wave's jump.
 ]
 
 
+NB7 = [
+    md(r"""
+# 7. What does the network look at?
+
+A test accuracy of 0.9 says how often a network is right, not *why*. This notebook opens the trained
+network up with four tools, all computed by the engine from the model's own forward and backward passes:
+
+1. **Grad-CAM**: which regions of an image carry the evidence for a class, seen from the last
+   convolution layer;
+2. **the input gradient**: which single pixels would change the class score most;
+3. **top patches per filter**: the pieces of the test images that switch a filter on hardest;
+4. **receptive fields**: how much of the image one cell of each layer can see, in theory and in practice.
+
+None of them changes the model: weights, gradients and optimizer state stay exactly as they were.
+"""),
+    code(r"""
+import io.convnb.layers.*;
+import io.convnb.model.*;
+import io.convnb.data.*;
+import io.convnb.explain.*;
+import io.convnb.ext.Explain;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import static io.convnb.ext.Notebook.*;
+"""),
+    md(r"""
+## A network worth explaining
+
+Notebook 3's network has a single convolution layer, so it has little "depth" to look into. This one
+stacks three 3 x 3 convolutions with pooling in between, as most image classifiers do: the first layer works
+on 28 x 28 pixels, the second on 14 x 14 cells, the third on 7 x 7 cells, each cell summarising a larger
+part of the image. The hidden dense layer and dropout are the usual classifier head.
+"""),
+    code(r"""
+var data = Datasets.fashionMnist();
+var model = new Sequential().seed(7)
+    .add(new Conv2D(16, 3, 3).padding("same").activation("relu").inputShape(28, 28, 1))
+    .add(new MaxPooling2D(2, 2))
+    .add(new Conv2D(32, 3, 3).padding("same").activation("relu"))
+    .add(new MaxPooling2D(2, 2))
+    .add(new Conv2D(64, 3, 3).padding("same").activation("relu"))
+    .add(new Flatten())
+    .add(new Dense(64).activation("relu"))
+    .add(new Dropout(0.3))
+    .add(new Dense(10).activation("softmax"));
+model.compile("adam", "categorical_crossentropy", "accuracy");
+model.summary()
+"""),
+    md(r"""
+Two epochs over the 60,000 training images; the test accuracy lands near 0.89. (In quick mode, as in CI,
+it trains on a 12,000-image subset; the committed outputs come from the full run.)
+"""),
+    code(r"""
+Dataset train = quick() ? data.train().stratifiedSample(12_000, 1) : data.train();
+History history = model.fit(train, FitOptions.epochs(2).batchSize(64));
+System.out.println(model.evaluate(data.test()));
+"""),
+    md(r"""
+## Grad-CAM: where is the evidence for a class?
+
+The last convolution layer, `conv2d_2`, holds 64 feature maps `A^k` of 7 x 7 cells. Each cell already
+sees a good part of the image (an 18 x 18 window, as the receptive-field section below works out), and
+everything after it (flatten, dense layers) only *combines* these maps. Grad-CAM asks the combining part
+one question per channel: if channel `k` were a little stronger everywhere, would the score of class `c`
+go up? That is the average of the gradient over the 7 x 7 cells,
+
+`alpha_k = (1/49) * sum over cells of d y_c / d A^k(i, j)`,
+
+and the map is the channels added up with those weights, keeping only the positive part:
+
+`L = ReLU( sum_k alpha_k * A^k )`.
+
+`y_c` is the class **logit**, the score before the softmax. (The probability would mix in the other
+classes: a probability can rise simply because another class lost evidence.) The 7 x 7 map is then
+stretched to 28 x 28 by bilinear interpolation, each cell placed at the centre of its receptive field, and
+divided by its maximum, so 1 marks the strongest evidence in that image.
+
+Sneakers and ankle boots are a good test: both are shoes, seen from the side, on the same black
+background. Below are the first four test images of each class, each explained for its true class.
+"""),
+    code(r"""
+int[] labels = data.test().labelIndices();
+var shoeIndices = new java.util.ArrayList<Integer>();
+for (int wanted : new int[] {7, 9}) {
+    int found = 0;
+    for (int i = 0; i < labels.length && found < 4; i++) {
+        if (labels[i] == wanted) { shoeIndices.add(i); found++; }
+    }
+}
+Dataset shoes = data.test().gather("shoes", shoeIndices.stream().mapToInt(Integer::intValue).toArray());
+var cam = Saliency.gradCam(model, shoes.features(), shoes.labelIndices()).withClassNames(shoes.classNames());
+cam
+"""),
+    md(r"""
+Each pair shows the image and the map laid over it (blue: little evidence, red: the most). The caption
+gives the class the map explains, its logit and its probability.
+
+The same images explained for *each* of three footwear classes show what separates them: the columns ask
+"where is the evidence for Sneaker?", "... for Ankle boot?", "... for Sandal?".
+"""),
+    code(r"""
+show(Explain.gradCamByClass(model, shoes, 7, 9, 5));
+"""),
+    md(r"""
+Read the columns against each other. For the sneakers, the Sneaker evidence runs along the sole and the
+toe, and part of it lies on the black band just above or below the shoe. For the boots, the Ankle boot
+evidence sits at the top of the shaft, a height a sneaker never reaches, and around the heel. Some of the
+evidence is *background*: "nothing here" is informative when the other class would have something there.
+The Sandal column mostly lights up empty background above the shoe, the kind of space a sandal's straps
+leave open. The open-sided boot in the sixth row is taken for a sandal, and its Ankle boot map is confined
+to a small patch near the toe.
+
+Two limits to keep in mind. Grad-CAM inherits the coarse 7 x 7 grid of the layer it reads, so it says
+*which region*, not which pixel. And where a class has no positive evidence, the map is empty (all blue):
+the weighted sum is negative everywhere and Grad-CAM keeps only the positive part.
+
+## The input gradient: which pixels matter?
+
+The oldest saliency map differentiates the logit with respect to the input pixels themselves,
+`|d y_c / d x|` (the largest over colour channels; here there is one). It has the full 28 x 28 resolution,
+but it answers a narrower question, "which pixel, nudged, would change the score most", and it is usually
+speckled: neighbouring pixels can have very different gradients.
+"""),
+    code(r"""
+Saliency.inputGradient(model, shoes.features(), shoes.labelIndices()).withClassNames(shoes.classNames())
+"""),
+    md(r"""
+Explaining the model does not change it. Copy the first layer's kernel, explain two more classes, and
+compare bit for bit:
+"""),
+    code(r"""
+INDArray before = model.layer("conv2d").parameters().get(0).value().dup();
+Saliency.gradCam(model, shoes.features(), 9);
+Saliency.inputGradient(model, shoes.features(), 7);
+check("the first layer's kernel is bit-identical after explaining",
+      before.equals(model.layer("conv2d").parameters().get(0).value()));
+"""),
+    md(r"""
+## What do the filters respond to?
+
+A filter's weights (notebook 3 drew them) say what it computes; the data say what it *finds*. For each
+filter of a layer, run all 10,000 test images through the network, note each image's strongest activation
+of that filter and where it happened, and keep the eight images with the highest. The patch shown is
+exactly the part of the image that the cell sees, its receptive field. (One patch per image, so a single
+long edge cannot fill a whole row.)
+
+First layer: each cell sees 3 x 3 pixels. The patches are small, but the pattern shows in every row:
+an edge at one angle, a bright spot, a dark-to-bright step.
+"""),
+    code(r"""
+var firstLayer = FilterPatches.topK(model, "conv2d", data.test(), 8);
+show(Explain.figure(firstLayer, 16));
+"""),
+    md(r"""
+Second layer: after a 3 x 3 convolution, a 2 x 2 pooling and another 3 x 3 convolution, a cell sees
+8 x 8 pixels, and its filters combine first-layer edges into parts of shapes: corners, bars, the rim of a
+sole, the edge of a collar. Patches at the border of an image reach into the zero padding, drawn light
+blue. Here are the first 12 of its 32 filters.
+"""),
+    code(r"""
+var secondLayer = FilterPatches.topK(model, "conv2d_1", data.test(), 8);
+show(Explain.figure(secondLayer, 12));
+"""),
+    md(r"""
+## How far does one cell see?
+
+The receptive-field arithmetic of notebook 2 gives the window of one cell after each layer. Every
+3 x 3 convolution widens it by 2 *times the jump* (the distance between neighbouring cells in input
+pixels), every 2 x 2 pooling doubles the jump. `%%convmath` works it out for this model's stack:
+"""),
+    code(r"""
+%%convmath input=28x28
+conv 3 padding=same
+pool 2
+conv 3 padding=same
+pool 2
+conv 3 padding=same
+"""),
+    md(r"""
+So one cell of `conv2d_2` can see an 18 x 18 window, most of a 28 x 28 image. That is the
+*theoretical* receptive field, where the cell's value is allowed to depend on the input. How much it
+really depends on each pixel is the **effective receptive field**: the gradient of that one cell with
+respect to the input. Below, for the centre cell of each layer, averaged over 64 test images, with the
+theoretical window in red. The gradient never leaves the red window, and inside it, it gathers towards the
+centre (the central pixels reach the cell along many more paths than the ones at the edge).
+"""),
+    code(r"""
+show(Explain.receptiveFieldGrowth(model, data.test().take(64).features()));
+"""),
+    md(r"""
+For a single image, the effective receptive field also depends on which units are switched on: a ReLU
+that outputs zero passes no gradient. Here is one cell of the last convolution layer on the first
+sneaker, summed over its 64 channels:
+"""),
+    code(r"""
+INDArray sneaker = shoes.features().get(NDArrayIndex.interval(0, 1));
+Saliency.effectiveReceptiveField(model, "conv2d_2", sneaker, 3, 3)
+"""),
+    md(r"""
+## Try it
+
+- Explain a misclassified test image (`predictions(model, data.test(), 24)` in notebook 3 shows some) for
+  its true and its predicted class with `Explain.gradCamByClass`.
+- Run Grad-CAM on an earlier layer, `Saliency.gradCam(model, "conv2d_1", images, classIndex)`: finer maps,
+  but noisier evidence, since those cells see less.
+- Compare the first layer's top patches with its kernels: `show(model.layer("conv2d"))`.
+"""),
+]
+
+
 NB8 = [
     md("""
 # 8. Your own images: one folder per class
@@ -960,6 +1171,7 @@ def main():
         ("04-overfitting.ipynb", "Fighting overfitting", {"image/png": 3, "text/html": 1}, NB4),
         ("05-kernel-size-and-stride.ipynb", "Choosing kernel size and stride", {"image/png": 1, "text/html": 2}, NB5),
         ("06-conv1d-signals.ipynb", "Convolution beyond images", {"image/png": 3, "text/html": 1}, NB6),
+        ("07-what-does-the-network-look-at.ipynb", "What does the network look at?", {"image/png": 8, "text/html": 2}, NB7),
         ("08-your-own-images.ipynb", "Your own images", {"image/png": 4, "text/html": 3}, NB8),
     ]
     only = set(sys.argv[1:])

@@ -53,6 +53,7 @@ public final class EngineRenderers {
                         ctx.renderIfRequested(MIMEType.TEXT_PLAIN, l::toString);
                     }
                 });
+        Explain.registerAll(renderer);
     }
 
     private static void render(Figure f, io.github.spencerpark.jupyter.kernel.display.RenderContext ctx) {
