@@ -952,6 +952,32 @@ INDArray sneaker = shoes.features().get(NDArrayIndex.interval(0, 1));
 Saliency.effectiveReceptiveField(model, "conv2d_2", sneaker, 3, 3)
 """),
     md(r"""
+The same windows drawn on the sneaker itself: for the centre cell of each convolution layer, the part of
+the image the cell can see is outlined (everything outside it is veiled, padding would be hatched), and
+beside it is that cell's effective receptive field on this one image, with the share of the gradient that
+falls inside the window in the caption. The window grows from 3 x 3 to 8 x 8 to 18 x 18 pixels, and all
+of the gradient stays inside it; within the window it is far from uniform, since only the pixels whose
+paths pass through active ReLUs count.
+"""),
+    code(r"""
+for (String layer : new String[] {"conv2d", "conv2d_1", "conv2d_2"}) {
+    long[] out = model.layer(layer).outputShape();   // (height, width, channels) of the layer's output
+    var erf = Saliency.effectiveReceptiveField(model, layer, sneaker, (int) out[0] / 2, (int) out[1] / 2);
+    show(io.convnb.display.ReceptiveFieldView.of(model, layer, out[0] / 2, out[1] / 2).on(sneaker, erf.mean()));
+}
+"""),
+    md(r"""
+## A strided, padded layer in motion
+
+Every window above comes from the sliding-window arithmetic of notebook 2. `--animate` turns one layer's
+arithmetic into an animation: the 3 x 3 window steps over an 8 x 8 input with stride 2 and `same` padding.
+`same` needs one row and one column of zeros here, an odd total, so TensorFlow's rule puts them at the
+bottom and right (grey, hatched cells),
+and each output cell fills in as the window that produces it passes. Front ends that do not animate show
+the last frame.
+"""),
+    code("%convmath input=8 kernel=3 stride=2 padding=same --animate"),
+    md(r"""
 ## Try it
 
 - Explain a misclassified test image (`predictions(model, data.test(), 24)` in notebook 3 shows some) for
@@ -1171,7 +1197,7 @@ def main():
         ("04-overfitting.ipynb", "Fighting overfitting", {"image/png": 3, "text/html": 1}, NB4),
         ("05-kernel-size-and-stride.ipynb", "Choosing kernel size and stride", {"image/png": 1, "text/html": 2}, NB5),
         ("06-conv1d-signals.ipynb", "Convolution beyond images", {"image/png": 3, "text/html": 1}, NB6),
-        ("07-what-does-the-network-look-at.ipynb", "What does the network look at?", {"image/png": 8, "text/html": 2}, NB7),
+        ("07-what-does-the-network-look-at.ipynb", "What does the network look at?", {"image/png": 12, "text/html": 3, "image/gif": 1}, NB7),
         ("08-your-own-images.ipynb", "Your own images", {"image/png": 4, "text/html": 3}, NB8),
     ]
     only = set(sys.argv[1:])
