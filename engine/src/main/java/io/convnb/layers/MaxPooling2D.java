@@ -41,7 +41,9 @@ public class MaxPooling2D extends Pooling2D {
     @Override
     public INDArray forward(INDArray x, boolean training) {
         checkBatch(x);
-        last = Pool2DOps.maxForward(dataFormat.toNhwc(x), poolH, poolW, spec);
+        // The previous step's argmax is done with (its backward ran): reuse it rather than allocate
+        // megabytes per step (an array that size is a humongous object for G1).
+        last = Pool2DOps.maxForward(dataFormat.toNhwc(x), poolH, poolW, spec, last == null ? null : last.argmax());
         return dataFormat.fromNhwc(last.output());
     }
 

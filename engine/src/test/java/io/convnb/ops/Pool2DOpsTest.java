@@ -113,4 +113,42 @@ class Pool2DOpsTest {
         assertArrayEquals(new double[] {0, 0, 0, 0, 0, 8, 4, 0},
                 Pool2DOps.globalMaxBackward(x, dy).data().asDouble(), 0.0);
     }
+
+    @Test
+    void floatPoolingSplitsBatchesOverCoresWithTheSameResults() {
+        // 13 images: more than the chunks of ImageParts on a small machine and not a multiple of them,
+        // so every image lands in some chunk of some thread; overlapping 3x3 windows, stride 2, "same" pads.
+        Random rnd = new Random(21);
+        NaiveOps.T x = random(rnd, 13, 9, 8, 5);
+        NaiveOps.Geo geo = new NaiveOps.Geo(2, 2, 1, 1, 1, 1, 0, 1, 1);
+        Conv2DSpec s = Conv2DSpec.of(2, 2, 1, 1, 0, 1);
+        NaiveOps.T dy = random(rnd, NaiveOps.maxPool(x, 3, 3, geo, null)[0].shape());
+        NaiveOps.T[] max = NaiveOps.maxPool(x, 3, 3, geo, dy);
+        NaiveOps.T[] avg = NaiveOps.avgPool(x, 3, 3, geo, dy);
+        INDArray xf = nd(x, DataType.FLOAT);
+        PoolResult r = Pool2DOps.maxForward(xf, 3, 3, s);
+        assertClose("max", max[0], r.output(), 1e-6);
+        assertClose("max dx", max[1], Pool2DOps.maxBackward(r, nd(dy, DataType.FLOAT)), 1e-6);
+        assertClose("avg", avg[0], Pool2DOps.avgForward(xf, 3, 3, s), 1e-6);
+        assertClose("avg dx", avg[1], Pool2DOps.avgBackward(nd(dy, DataType.FLOAT), xf.shape(), 3, 3, s), 1e-6);
+    }
+
+    @Test
+    void maxPoolingRecordsIntoAReusedArgmaxBuffer() {
+        // A layer hands back the argmax of its previous step: a smaller batch (the last of an epoch) fits into
+        // it and must give the same output and gradient as a fresh buffer; a larger batch gets a new array.
+        Random rnd = new Random(5);
+        NaiveOps.Geo geo = new NaiveOps.Geo(2, 2, 1, 1, 0, 0, 0, 0, 1);
+        Conv2DSpec s = Conv2DSpec.of(2, 2, 0, 0, 0, 0);
+        int[] previous = Pool2DOps.maxForward(nd(random(rnd, 6, 4, 4, 3), DataType.FLOAT), 2, 2, s).argmax();
+        NaiveOps.T x = random(rnd, 2, 4, 4, 3);
+        NaiveOps.T dy = random(rnd, 2, 2, 2, 3);
+        NaiveOps.T[] max = NaiveOps.maxPool(x, 2, 2, geo, dy);
+        PoolResult r = Pool2DOps.maxForward(nd(x, DataType.FLOAT), 2, 2, s, previous);
+        assertEquals(true, r.argmax() == previous, "reused");
+        assertClose("max", max[0], r.output(), 1e-6);
+        assertClose("max dx", max[1], Pool2DOps.maxBackward(r, nd(dy, DataType.FLOAT)), 1e-6);
+        PoolResult bigger = Pool2DOps.maxForward(nd(random(rnd, 9, 4, 4, 3), DataType.FLOAT), 2, 2, s, previous);
+        assertEquals(true, bigger.argmax() != previous && bigger.argmax().length == 9 * 2 * 2 * 3, "fresh buffer");
+    }
 }
