@@ -1,5 +1,6 @@
 package io.convnb.layers;
 
+import io.convnb.ops.ElementwiseOps;
 import java.util.Arrays;
 import java.util.Locale;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -66,8 +67,10 @@ public enum Activations {
         switch (this) {
             case LINEAR:
                 return z;
-            case RELU:
-                return Transforms.relu(z, true);
+            case RELU: {
+                INDArray fast = ElementwiseOps.relu(z);   // one pass in Java for FLOAT training arrays
+                return fast != null ? fast : Transforms.relu(z, true);
+            }
             case SIGMOID:
                 return Transforms.sigmoid(z, true);
             case TANH:
@@ -94,8 +97,10 @@ public enum Activations {
         switch (this) {
             case LINEAR:
                 return dy;
-            case RELU:
-                return dy.mul(Transforms.step(out));
+            case RELU: {
+                INDArray fast = ElementwiseOps.reluBackward(out, dy);
+                return fast != null ? fast : dy.mul(Transforms.step(out));
+            }
             case SIGMOID:
                 // s * (1 - s)
                 return dy.mul(out.rsub(1.0).muli(out));

@@ -45,34 +45,37 @@ final class MaxPoolFloat {
         return new PoolResult(result, argmax, x.shape());
     }
 
-    /** One image: out and argmax[argmaxAt...] (input indices offset by inputAt) from in. */
+    /**
+     * One image: out and argmax[argmaxAt...] (input indices offset by inputAt) from in. Channel by channel,
+     * so the running maximum and its index stay in registers and the comparison compiles to conditional
+     * moves (channels innermost mispredicted a branch on every other element of random data).
+     */
     private static void maxImage(float[] in, float[] out, int[] argmax, int argmaxAt, int inputAt, int ph, int pw,
                                  ConvGeometry g) {
         final int c = g.c();
+        final int w = g.w();
         int o = 0;
         for (int oh = 0; oh < g.oh(); oh++) {
             int h0 = Math.max(0, oh * g.sh() - g.pt());
             int h1 = Math.min(g.h(), oh * g.sh() - g.pt() + ph);
             for (int ow = 0; ow < g.ow(); ow++, o += c) {
                 int w0 = Math.max(0, ow * g.sw() - g.pl());
-                int w1 = Math.min(g.w(), ow * g.sw() - g.pl() + pw);
-                // The first valid cell (row-major) seeds the window; later cells win only if strictly greater.
-                int first = (h0 * g.w() + w0) * c;
+                int w1 = Math.min(w, ow * g.sw() - g.pl() + pw);
                 for (int ch = 0; ch < c; ch++) {
-                    out[o + ch] = in[first + ch];
-                    argmax[argmaxAt + o + ch] = inputAt + first + ch;
-                }
-                for (int ih = h0; ih < h1; ih++) {
-                    for (int iw = (ih == h0 ? w0 + 1 : w0); iw < w1; iw++) {
-                        int cell = (ih * g.w() + iw) * c;
-                        for (int ch = 0; ch < c; ch++) {
-                            float v = in[cell + ch];
-                            if (v > out[o + ch]) {
-                                out[o + ch] = v;
-                                argmax[argmaxAt + o + ch] = inputAt + cell + ch;
-                            }
+                    // The first valid cell (row-major) seeds the window; later cells win only if strictly greater.
+                    int best = (h0 * w + w0) * c + ch;
+                    float max = in[best];
+                    for (int ih = h0; ih < h1; ih++) {
+                        for (int iw = w0; iw < w1; iw++) {
+                            int at = (ih * w + iw) * c + ch;
+                            float v = in[at];
+                            boolean greater = v > max;
+                            max = greater ? v : max;
+                            best = greater ? at : best;
                         }
                     }
+                    out[o + ch] = max;
+                    argmax[argmaxAt + o + ch] = inputAt + best;
                 }
             }
         }
