@@ -41,9 +41,7 @@ public class MaxPooling2D extends Pooling2D {
     @Override
     public INDArray forward(INDArray x, boolean training) {
         checkBatch(x);
-        // The previous step's argmax is done with (its backward ran): reuse it rather than allocate
-        // megabytes per step (an array that size is a humongous object for G1).
-        last = Pool2DOps.maxForward(dataFormat.toNhwc(x), poolH, poolW, spec, last == null ? null : last.argmax());
+        last = Pool2DOps.maxForward(dataFormat.toNhwc(x), poolH, poolW, spec);
         return dataFormat.fromNhwc(last.output());
     }
 

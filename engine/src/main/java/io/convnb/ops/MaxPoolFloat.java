@@ -9,7 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Max and average pooling on FLOAT tensors, the training hot path, one image at a time on the cores
  * ({@link ImageParts}): each image is read in bulk from native memory into a per-thread float buffer,
- * pooled, and written in bulk straight into the result. (The general path in {@link Pool2DOps}
+ * pooled, and written in bulk straight into the result. Inputs are C-order arrays from offset 0
+ * ({@link OpChecks#plain}). (The general path in {@link Pool2DOps}
  * converts the whole batch through doubles on one thread; a single-threaded float version still took
  * 3-10x PyTorch's time on (32, 56, 56, 64).) Same semantics as the general path: padded cells never
  * win a max window and on ties the first cell in row-major order wins; an average window divides by
@@ -20,16 +21,17 @@ final class MaxPoolFloat {
     private MaxPoolFloat() {
     }
 
-    /** Max pooling; {@code reuse}, when long enough, receives the argmax (the caller keeps it until backward). */
-    static PoolResult forward(INDArray x, int ph, int pw, ConvGeometry g, int[] reuse) {
+    /**
+     * Max pooling. Only the maxima are computed ({@code Math.max} over channels, which the JIT
+     * vectorizes); recording the winning cell here, a compare-and-branch per element, took 5-10x as long.
+     * The backward pass finds the winners again from the kept input.
+     */
+    static PoolResult forward(INDArray x, int ph, int pw, Conv2DSpec spec, ConvGeometry g) {
         INDArray plain = OpChecks.plain(x);
         FloatBuffer src = plain.data().asNioFloat();
-        int base = Math.toIntExact(plain.offset());
         final int c = g.c();
         int inImage = g.h() * g.w() * c;
         int outImage = g.oh() * g.ow() * c;
-        int outLen = g.n() * outImage;
-        int[] argmax = reuse != null && reuse.length >= outLen ? reuse : new int[outLen];
         INDArray result = Nd4j.createUninitialized(DataType.FLOAT, new long[] {g.n(), g.oh(), g.ow(), c}, 'c');
         FloatBuffer dst = result.data().asNioFloat();
         ImageParts.run(g.n(), (chunk, first, count) -> {
@@ -37,21 +39,16 @@ final class MaxPoolFloat {
             float[] in = scratch.floats("pool.in", inImage);
             float[] out = scratch.floats("pool.out", outImage);
             for (int n = first; n < first + count; n++) {
-                src.get(base + n * inImage, in, 0, inImage);
-                maxImage(in, out, argmax, n * outImage, n * inImage, ph, pw, g);
+                src.get(n * inImage, in, 0, inImage);
+                maxImage(in, out, ph, pw, g);
                 dst.put(n * outImage, out, 0, outImage);
             }
         });
-        return new PoolResult(result, argmax, x.shape());
+        return new PoolResult(result, null, x.shape(), plain, ph, pw, spec);
     }
 
-    /**
-     * One image: out and argmax[argmaxAt...] (input indices offset by inputAt) from in. Channel by channel,
-     * so the running maximum and its index stay in registers and the comparison compiles to conditional
-     * moves (channels innermost mispredicted a branch on every other element of random data).
-     */
-    private static void maxImage(float[] in, float[] out, int[] argmax, int argmaxAt, int inputAt, int ph, int pw,
-                                 ConvGeometry g) {
+    /** One image: the maximum of every window's valid cells. */
+    private static void maxImage(float[] in, float[] out, int ph, int pw, ConvGeometry g) {
         final int c = g.c();
         final int w = g.w();
         int o = 0;
@@ -61,51 +58,70 @@ final class MaxPoolFloat {
             for (int ow = 0; ow < g.ow(); ow++, o += c) {
                 int w0 = Math.max(0, ow * g.sw() - g.pl());
                 int w1 = Math.min(w, ow * g.sw() - g.pl() + pw);
-                for (int ch = 0; ch < c; ch++) {
-                    // The first valid cell (row-major) seeds the window; later cells win only if strictly greater.
-                    int best = (h0 * w + w0) * c + ch;
-                    float max = in[best];
-                    for (int ih = h0; ih < h1; ih++) {
-                        for (int iw = w0; iw < w1; iw++) {
-                            int at = (ih * w + iw) * c + ch;
-                            float v = in[at];
-                            boolean greater = v > max;
-                            max = greater ? v : max;
-                            best = greater ? at : best;
+                System.arraycopy(in, (h0 * w + w0) * c, out, o, c);
+                for (int ih = h0; ih < h1; ih++) {
+                    for (int iw = (ih == h0 ? w0 + 1 : w0); iw < w1; iw++) {
+                        int cell = (ih * w + iw) * c;
+                        for (int ch = 0; ch < c; ch++) {
+                            out[o + ch] = Math.max(out[o + ch], in[cell + ch]);
                         }
                     }
-                    out[o + ch] = max;
-                    argmax[argmaxAt + o + ch] = inputAt + best;
                 }
             }
         }
     }
 
-    /** Gradient of {@link #forward}: each dy element goes to the cell that won its window. */
-    static INDArray backward(PoolResult r, INDArray dy) {
+    /**
+     * Gradient of {@link #forward}: each dy element goes to the first cell of its window (row-major) that
+     * holds the window's maximum, the cell that wins under "later cells win only if strictly greater".
+     */
+    static INDArray backward(PoolResult r, INDArray dy, ConvGeometry g) {
+        int ph = r.poolH();
+        int pw = r.poolW();
         INDArray plain = OpChecks.plain(dy);
-        FloatBuffer src = plain.data().asNioFloat();
-        int base = Math.toIntExact(plain.offset());
-        long[] in = r.inputShape();
-        int images = (int) in[0];
-        int inImage = Math.toIntExact(in[1] * in[2] * in[3]);
-        int outImage = Math.toIntExact(plain.length() / images);
-        int[] argmax = r.argmax();
-        INDArray result = Nd4j.createUninitialized(DataType.FLOAT, in, 'c');
+        FloatBuffer gySrc = plain.data().asNioFloat();
+        FloatBuffer xSrc = r.input().data().asNioFloat();
+        FloatBuffer ySrc = OpChecks.plain(r.output()).data().asNioFloat();
+        final int c = g.c();
+        final int w = g.w();
+        int inImage = g.h() * w * c;
+        int outImage = g.oh() * g.ow() * c;
+        INDArray result = Nd4j.createUninitialized(DataType.FLOAT, r.inputShape(), 'c');
         FloatBuffer dst = result.data().asNioFloat();
-        ImageParts.run(images, (chunk, first, count) -> {
+        ImageParts.run(g.n(), (chunk, first, count) -> {
             Scratch scratch = Scratch.get();
-            float[] gy = scratch.floats("pool.dy", outImage);
+            float[] in = scratch.floats("pool.in", inImage);
             float[] dx = scratch.floats("pool.dx", inImage);
+            float[] y = scratch.floats("pool.out", outImage);
+            float[] gy = scratch.floats("pool.dy", outImage);
+            float[] open = scratch.floats("pool.open", c);
             for (int n = first; n < first + count; n++) {
-                src.get(base + n * outImage, gy, 0, outImage);
+                xSrc.get(n * inImage, in, 0, inImage);
+                ySrc.get(n * outImage, y, 0, outImage);
+                gySrc.get(n * outImage, gy, 0, outImage);
                 Arrays.fill(dx, 0, inImage, 0f);
-                int from = n * outImage;
-                int shift = n * inImage;
-                for (int o = 0; o < outImage; o++) {
-                    dx[argmax[from + o] - shift] += gy[o];
+                int o = 0;
+                for (int oh = 0; oh < g.oh(); oh++) {
+                    int h0 = Math.max(0, oh * g.sh() - g.pt());
+                    int h1 = Math.min(g.h(), oh * g.sh() - g.pt() + ph);
+                    for (int ow = 0; ow < g.ow(); ow++, o += c) {
+                        int w0 = Math.max(0, ow * g.sw() - g.pl());
+                        int w1 = Math.min(w, ow * g.sw() - g.pl() + pw);
+                        // open[ch] = 1 until the channel's winner is found; branch-free so it vectorizes.
+                        Arrays.fill(open, 0, c, 1f);
+                        for (int ih = h0; ih < h1; ih++) {
+                            for (int iw = w0; iw < w1; iw++) {
+                                int cell = (ih * w + iw) * c;
+                                for (int ch = 0; ch < c; ch++) {
+                                    float hit = in[cell + ch] == y[o + ch] ? open[ch] : 0f;
+                                    dx[cell + ch] += hit * gy[o + ch];
+                                    open[ch] -= hit;
+                                }
+                            }
+                        }
+                    }
                 }
-                dst.put(shift, dx, 0, inImage);
+                dst.put(n * inImage, dx, 0, inImage);
             }
         });
         return result;

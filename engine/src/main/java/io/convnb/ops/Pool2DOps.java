@@ -25,19 +25,14 @@ public final class Pool2DOps {
     private Pool2DOps() {
     }
 
-    /** Max pooling; records the winning cell of every window for {@link #maxBackward}. */
-    public static PoolResult maxForward(INDArray x, int ph, int pw, Conv2DSpec s) {
-        return maxForward(x, ph, pw, s, null);
-    }
-
     /**
-     * Max pooling that may record the winning cells into {@code reuse} (when it is long enough) instead
-     * of a new array: a layer passes the argmax of its previous step, which its backward pass has used.
+     * Max pooling; records what {@link #maxBackward} needs to send each gradient to the winning cell
+     * of its window: the winners themselves, or for FLOAT tensors the input (see {@link PoolResult}).
      */
-    public static PoolResult maxForward(INDArray x, int ph, int pw, Conv2DSpec s, int[] reuse) {
+    public static PoolResult maxForward(INDArray x, int ph, int pw, Conv2DSpec s) {
         ConvGeometry g = geometry("Pool2DOps.maxForward", x, ph, pw, s);
         if (x.dataType() == DataType.FLOAT) {
-            return MaxPoolFloat.forward(x, ph, pw, g, reuse);
+            return MaxPoolFloat.forward(x, ph, pw, s, g);
         }
         double[] in = FlatCopy.read(x);
         final int c = g.c();
@@ -82,8 +77,9 @@ public final class Pool2DOps {
             throw new IllegalArgumentException(op + ": PoolResult is null; pass the result of maxForward.");
         }
         OpChecks.sameShape(op, "dy", dy, r.output().shape());
-        if (dy.dataType() == DataType.FLOAT) {
-            return MaxPoolFloat.backward(r, dy);
+        if (r.argmax() == null) {   // FLOAT forward: the winners are found again from the kept input
+            ConvGeometry g = geometry(op, r.inputShape(), r.poolH(), r.poolW(), r.spec());
+            return MaxPoolFloat.backward(r, dy.dataType() == DataType.FLOAT ? dy : dy.castTo(DataType.FLOAT), g);
         }
         double[] g = FlatCopy.read(dy);
         double[] dx = new double[(int) product(r.inputShape())];

@@ -134,21 +134,19 @@ class Pool2DOpsTest {
     }
 
     @Test
-    void maxPoolingRecordsIntoAReusedArgmaxBuffer() {
-        // A layer hands back the argmax of its previous step: a smaller batch (the last of an epoch) fits into
-        // it and must give the same output and gradient as a fresh buffer; a larger batch gets a new array.
-        Random rnd = new Random(5);
-        NaiveOps.Geo geo = new NaiveOps.Geo(2, 2, 1, 1, 0, 0, 0, 0, 1);
+    void floatMaxPoolingFindsTheFirstWinnerAgainInBackward() {
+        // Ties in a float window (ReLU zeros, repeated values): the gradient goes to the first maximal
+        // cell in row-major order, as the argmax of the double path records it.
+        INDArray x = Nd4j.create(new float[] {0, 0, 3, 3, 0, 0, 2, 3, -1, -1, -1, -1, 5, 1, 5, 5},
+                new long[] {1, 4, 4, 1}, 'c');
         Conv2DSpec s = Conv2DSpec.of(2, 2, 0, 0, 0, 0);
-        int[] previous = Pool2DOps.maxForward(nd(random(rnd, 6, 4, 4, 3), DataType.FLOAT), 2, 2, s).argmax();
-        NaiveOps.T x = random(rnd, 2, 4, 4, 3);
-        NaiveOps.T dy = random(rnd, 2, 2, 2, 3);
-        NaiveOps.T[] max = NaiveOps.maxPool(x, 2, 2, geo, dy);
-        PoolResult r = Pool2DOps.maxForward(nd(x, DataType.FLOAT), 2, 2, s, previous);
-        assertEquals(true, r.argmax() == previous, "reused");
-        assertClose("max", max[0], r.output(), 1e-6);
-        assertClose("max dx", max[1], Pool2DOps.maxBackward(r, nd(dy, DataType.FLOAT)), 1e-6);
-        PoolResult bigger = Pool2DOps.maxForward(nd(random(rnd, 9, 4, 4, 3), DataType.FLOAT), 2, 2, s, previous);
-        assertEquals(true, bigger.argmax() != previous && bigger.argmax().length == 9 * 2 * 2 * 3, "fresh buffer");
+        INDArray dy = Nd4j.create(new float[] {1, 2, 3, 4}, new long[] {1, 2, 2, 1}, 'c');
+        PoolResult f = Pool2DOps.maxForward(x, 2, 2, s);
+        PoolResult d = Pool2DOps.maxForward(x.castTo(DataType.DOUBLE), 2, 2, s);
+        assertArrayEquals(d.output().data().asDouble(), f.output().data().asDouble(), 0.0);
+        assertArrayEquals(new double[] {1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 4, 0},
+                Pool2DOps.maxBackward(f, dy).data().asDouble(), 0.0);
+        assertArrayEquals(Pool2DOps.maxBackward(d, dy.castTo(DataType.DOUBLE)).data().asDouble(),
+                Pool2DOps.maxBackward(f, dy).data().asDouble(), 0.0);
     }
 }
