@@ -4,7 +4,7 @@
 # OMP_WAIT_POLICY=PASSIVE. The reference processes (PyTorch) keep their defaults. It also exports the
 # same as ENGINE_CP, ENGINE_JVM_FLAGS and ENGINE_ENV for bench/bench.py, which starts the JVMs itself
 # (with these settings, or without them for its plain-JVM column).
-mvn -q -B -pl engine -am test-compile
+mvn -q -B -pl engine -am test-compile >&2   # the table goes to stdout alone
 ENGINE_CP_FILE=$(mktemp)
 trap 'rm -f "$ENGINE_CP_FILE"' EXIT
 mvn -q -B -pl engine dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$ENGINE_CP_FILE" >/dev/null
