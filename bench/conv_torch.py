@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """PyTorch CPU conv2d forward/backward GFLOP/s on the issue-2 shapes (NCHW, 2 threads).
 
+Op-level companion of scripts/bench-conv.sh; ./convnb bench uses bench/layers_torch.py instead.
 For each shape both memory formats (contiguous NCHW and channels_last) are timed and the best
 fwd+bwd is reported as a line "RESULT <shape> <fwd> <bwd> <fwd+bwd>" (GFLOP/s, medians).
 FLOPs: forward 2*N*OH*OW*F*kh*kw*C, backward twice that (input and weight gradients).
@@ -48,6 +49,19 @@ def run(name, reps, channels_last):
     oh, ow = y.shape[2], y.shape[3]
     flops = 2.0 * n * oh * ow * f * k * k * c
     dy = torch.rand_like(y)
+    def pair():
+        y = forward()
+        y.backward(dy)
+        x.grad = None
+        conv.weight.grad = None
+        conv.bias.grad = None
+
+    # Warm-up as the engine's side (ConvBenchmark): at least 2 s and 5 pairs, so oneDNN has picked and
+    # cached its kernels before anything is timed.
+    start, i = time.perf_counter(), 0
+    while i < 5 or time.perf_counter() - start < 2.0:
+        pair()
+        i += 1
     tf, tb, tt = [], [], []
     for i in range(reps + 2):
         t0 = time.perf_counter()

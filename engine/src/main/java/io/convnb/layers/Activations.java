@@ -1,9 +1,9 @@
 package io.convnb.layers;
 
+import io.convnb.ops.ElementwiseOps;
 import java.util.Arrays;
 import java.util.Locale;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -68,8 +68,10 @@ public enum Activations {
         switch (this) {
             case LINEAR:
                 return z;
-            case RELU:
-                return Transforms.relu(z, true);
+            case RELU: {
+                INDArray fast = ElementwiseOps.relu(z);   // one pass in Java for FLOAT training arrays
+                return fast != null ? fast : Transforms.relu(z, true);
+            }
             case SIGMOID:
                 return Transforms.sigmoid(z, true);
             case TANH:
@@ -97,7 +99,7 @@ public enum Activations {
             case LINEAR:
                 return dy;
             case RELU:
-                return reluGradient(out, dy);
+                return ElementwiseOps.reluGradient(out, dy);
             case SIGMOID:
                 // s * (1 - s)
                 return dy.mul(out.rsub(1.0).muli(out));
@@ -125,17 +127,6 @@ public enum Activations {
             default:
                 throw new AssertionError(this);
         }
-    }
-
-    /**
-     * {@code dy * (out > 0)} in one pass into a new array (libnd4j's {@code relu_bp}); {@code out > 0}
-     * exactly where the input was, and at 0 the derivative is taken as 0, like Keras.
-     */
-    static INDArray reluGradient(INDArray out, INDArray dy) {
-        INDArray dz = Nd4j.createUninitialized(dy.dataType(), dy.shape(), 'c');
-        Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(out, dy).addOutputs(dz)
-                .addFloatingPointArguments(0.0).build());
-        return dz;
     }
 
     /** True when {@link #backward} does not read the pre-activation input {@code z}. */

@@ -1,10 +1,10 @@
 package io.convnb.layers;
 
-import io.convnb.ops.ChannelOps;
+import io.convnb.ops.BatchNormOps;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Batch normalization over the last (channel) axis, Keras defaults: {@code momentum = 0.99},
@@ -22,9 +22,11 @@ public class BatchNormalization extends Layer {
     private Parameter beta;
     private Parameter movingMean;
     private Parameter movingVariance;
-    private INDArray xhat;
-    private INDArray invStd;
-    private long[] lastShape;
+    /** What the backward pass needs from the last forward pass (x lives in the step's workspace). */
+    private INDArray input;
+    private double[] batchMean;
+    private double[] invStd;
+    private double[] gammaValues;
 
     public BatchNormalization momentum(double momentum) {
         if (!(momentum >= 0 && momentum <= 1)) {
@@ -59,42 +61,50 @@ public class BatchNormalization extends Layer {
     @Override
     public INDArray forward(INDArray x, boolean training) {
         checkBatch(x);
-        lastShape = x.shape();
-        long c = lastShape[lastShape.length - 1];
-        INDArray x2 = (x.isView() || x.ordering() != 'c' ? x.dup('c') : x).reshape('c', x.length() / c, c);
-        INDArray mean;
-        INDArray var;
+        double[] mean;
+        double[] variance;
         if (training) {
-            // Column sums as one GEMM each (ND4J's sum(0) over (N*H*W, C) took ~20 ms here).
-            mean = ChannelOps.sumToChannels(x2).divi(x2.size(0));
-            INDArray centred = x2.subRowVector(mean);
-            var = ChannelOps.sumToChannels(centred.mul(centred)).divi(x2.size(0));
-            movingMean.value().muli(momentum).addi(mean.mul(1 - momentum));
-            movingVariance.value().muli(momentum).addi(var.mul(1 - momentum));
+            BatchNormOps.Moments m = BatchNormOps.moments(x);
+            mean = m.mean();
+            variance = m.variance();
+            updateMoving(movingMean.value(), mean);
+            updateMoving(movingVariance.value(), variance);
         } else {
-            mean = movingMean.value();
-            var = movingVariance.value();
+            mean = values(movingMean.value());
+            variance = values(movingVariance.value());
         }
-        invStd = Transforms.pow(var.add(epsilon), -0.5, false);
-        xhat = x2.subRowVector(mean).muliRowVector(invStd);
-        INDArray y = xhat.mulRowVector(gamma.value()).addiRowVector(beta.value());
-        return y.reshape('c', lastShape);
+        input = x;
+        batchMean = mean;
+        invStd = BatchNormOps.invStd(variance, epsilon);
+        gammaValues = values(gamma.value());
+        return BatchNormOps.normalize(x, mean, invStd, gammaValues, values(beta.value()));
+    }
+
+    /** {@code moving = momentum * moving + (1 - momentum) * batch}. */
+    private void updateMoving(INDArray moving, double[] batch) {
+        double[] m = values(moving);
+        for (int i = 0; i < m.length; i++) {
+            m[i] = momentum * m[i] + (1 - momentum) * batch[i];
+        }
+        moving.assign(Nd4j.create(m, moving.shape(), moving.dataType()));
+    }
+
+    private static double[] values(INDArray a) {
+        return a.toDoubleVector();
     }
 
     @Override
     public INDArray backward(INDArray gradOutput) {
-        long c = lastShape[lastShape.length - 1];
-        long m = gradOutput.length() / c;
-        INDArray dy = (gradOutput.isView() || gradOutput.ordering() != 'c' ? gradOutput.dup('c') : gradOutput).reshape('c', m, c);
-        gamma.grad().assign(ChannelOps.sumToChannels(dy.mul(xhat)));
-        beta.grad().assign(ChannelOps.sumToChannels(dy));
-        // dx = invStd/m * (m*dxhat - sum(dxhat) - xhat*sum(dxhat*xhat)), dxhat = dy*gamma
-        INDArray dxhat = dy.mulRowVector(gamma.value());
-        INDArray sumDxhat = ChannelOps.sumToChannels(dxhat);
-        INDArray sumDxhatXhat = ChannelOps.sumToChannels(dxhat.mul(xhat));
-        INDArray dx = dxhat.muli(m).subiRowVector(sumDxhat).subi(xhat.mulRowVector(sumDxhatXhat));
-        dx.muliRowVector(invStd.div(m));
-        return dx.reshape('c', lastShape);
+        if (input == null) {
+            throw new IllegalStateException(who() + "backward() called before forward().");
+        }
+        int c = invStd.length;
+        double[] dGamma = new double[c];
+        double[] dBeta = new double[c];
+        INDArray dx = BatchNormOps.backward(input, gradOutput, batchMean, invStd, gammaValues, dGamma, dBeta);
+        gamma.grad().assign(Nd4j.create(dGamma, gamma.grad().shape(), gamma.grad().dataType()));
+        beta.grad().assign(Nd4j.create(dBeta, beta.grad().shape(), beta.grad().dataType()));
+        return dx;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.convnb.model;
 
+import io.convnb.ops.ElementwiseOps;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -36,6 +37,10 @@ public class Adam extends Optimizer {
 
     @Override
     protected void update(INDArray w, INDArray g, INDArray[] s, long t) {
+        // FLOAT parameters (the model's flat vector): one fused pass in Java on all cores.
+        if (ElementwiseOps.adam(w, g, s[0], s[1], learningRate, BETA1, BETA2, EPSILON, t)) {
+            return;
+        }
         // libnd4j's fused adam_updater computes exactly the rule above (its iteration counts from 0)
         // in one pass over the flat vectors; written as separate ND4J operations it took ~8 passes.
         INDArray step = s[2];

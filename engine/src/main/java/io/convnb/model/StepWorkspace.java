@@ -16,9 +16,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Anything that must outlive a step (weights, gradients, optimizer state, returned predictions)
  * lives outside: the model's flat vectors are created before training, optimizer state is created
- * out of workspaces, and {@code predict} detaches its results.
+ * out of workspaces, and {@code predict} detaches its results. Public for custom loops and the benchmarks,
+ * which time a layer under the same conditions as {@code fit}.
  */
-final class StepWorkspace {
+public final class StepWorkspace {
     private static final WorkspaceConfiguration CONFIG = WorkspaceConfiguration.builder()
             .initialSize(0)
             .policyAllocation(AllocationPolicy.OVERALLOCATE)
@@ -32,7 +33,7 @@ final class StepWorkspace {
     }
 
     /** Opens the workspace {@code id} for one step; close it when the step is done. */
-    static MemoryWorkspace open(String id) {
+    public static MemoryWorkspace open(String id) {
         return Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, id);
     }
 }

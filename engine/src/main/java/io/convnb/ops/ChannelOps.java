@@ -13,8 +13,14 @@ public final class ChannelOps {
     private ChannelOps() {
     }
 
-    /** Adds {@code bias[c]} to every {@code (..., c)} of {@code y}, in place (libnd4j's biasadd). */
+    /**
+     * Adds {@code bias[c]} to every {@code (..., c)} of {@code y}, in place: a Java pass for plain FLOAT
+     * arrays ({@link ElementwiseOps#addBias}), else libnd4j's biasadd.
+     */
     public static INDArray addBias(INDArray y, INDArray bias) {
+        if (ElementwiseOps.addBias(y, bias)) {
+            return y;
+        }
         long channels = y.size(y.rank() - 1);
         INDArray b = OpChecks.plain(bias).reshape(channels);
         Nd4j.exec(DynamicCustomOp.builder("biasadd").addInputs(y, b).addOutputs(y)

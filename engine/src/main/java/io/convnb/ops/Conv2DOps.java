@@ -4,7 +4,6 @@ import static io.convnb.ops.OpChecks.shape;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -253,7 +252,7 @@ public final class Conv2DOps {
     /**
      * Gradients of {@code y = relu(conv(x))} given {@code dy} with respect to y: {@link #backward} of
      * {@code dz = dy * (y > 0)}. The direct path masks dy as it loads it; the others compute dz in one
-     * pass (libnd4j's {@code relu_bp}).
+     * pass ({@link ElementwiseOps#reluGradient}).
      *
      * @param y the rectified output of {@code forward(..., relu = true)}
      */
@@ -277,7 +276,7 @@ public final class Conv2DOps {
         if (path == Path.DIRECT) {
             return DirectConvFloat.backward(x, kernel, dy, reluOutputOrNull, g, needInput, true, hasBias);
         }
-        INDArray dz = reluOutputOrNull == null ? dy : reluGradient(reluOutputOrNull, dy);
+        INDArray dz = reluOutputOrNull == null ? dy : ElementwiseOps.reluGradient(reluOutputOrNull, dy);
         return switch (path) {
             case DEPTHWISE -> DepthwiseConvFloat.backward(x, kernel, dz, g, needInput, hasBias);
             case DIRECT_INPUT_GRADIENT -> {
@@ -304,12 +303,6 @@ public final class Conv2DOps {
         };
     }
 
-    /** {@code dy * (y > 0)} in one pass, as a new array. */
-    static INDArray reluGradient(INDArray y, INDArray dy) {
-        INDArray dz = Nd4j.createUninitialized(dy.dataType(), dy.shape(), 'c');
-        Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(y, dy).addOutputs(dz).addFloatingPointArguments(0.0).build());
-        return dz;
-    }
 
     private static ConvGradients gemmBackward(INDArray x, INDArray kernel, INDArray dy, ConvGeometry g,
                                               boolean needInput, boolean hasBias) {

@@ -17,18 +17,22 @@ import org.nd4j.linalg.factory.Nd4j;
  * divides by the number of valid cells (Keras {@code padding="same"} semantics). Each pad must be
  * smaller than the window so that every window holds at least one valid cell.
  *
- * <p>Pooling is memory-bound and cheap next to convolution, so it is computed in plain loops over
- * a double copy of the input; results have the input's data type.
+ * <p>Pooling is memory-bound: FLOAT tensors (training) go through {@code MaxPoolFloat}, per image on
+ * all cores; other types through the plain loops here over a double copy of the input, the readable
+ * reference. Results have the input's data type.
  */
 public final class Pool2DOps {
     private Pool2DOps() {
     }
 
-    /** Max pooling; records the winning cell of every window for {@link #maxBackward}. */
+    /**
+     * Max pooling; records what {@link #maxBackward} needs to send each gradient to the winning cell
+     * of its window: the winners themselves, or for FLOAT tensors the input (see {@link PoolResult}).
+     */
     public static PoolResult maxForward(INDArray x, int ph, int pw, Conv2DSpec s) {
         ConvGeometry g = geometry("Pool2DOps.maxForward", x, ph, pw, s);
         if (x.dataType() == DataType.FLOAT) {
-            return MaxPoolFloat.forward(x, ph, pw, g);
+            return MaxPoolFloat.forward(x, ph, pw, s, g);
         }
         double[] in = FlatCopy.read(x);
         final int c = g.c();
@@ -73,8 +77,9 @@ public final class Pool2DOps {
             throw new IllegalArgumentException(op + ": PoolResult is null; pass the result of maxForward.");
         }
         OpChecks.sameShape(op, "dy", dy, r.output().shape());
-        if (dy.dataType() == DataType.FLOAT) {
-            return MaxPoolFloat.backward(r, dy);
+        if (r.argmax() == null) {   // FLOAT forward: the winners are found again from the kept input
+            ConvGeometry g = geometry(op, r.inputShape(), r.poolH(), r.poolW(), r.spec());
+            return MaxPoolFloat.backward(r, dy.dataType() == DataType.FLOAT ? dy : dy.castTo(DataType.FLOAT), g);
         }
         double[] g = FlatCopy.read(dy);
         double[] dx = new double[(int) product(r.inputShape())];
@@ -87,6 +92,9 @@ public final class Pool2DOps {
     /** Average pooling over the valid (unpadded) cells of each window. */
     public static INDArray avgForward(INDArray x, int ph, int pw, Conv2DSpec s) {
         ConvGeometry g = geometry("Pool2DOps.avgForward", x, ph, pw, s);
+        if (x.dataType() == DataType.FLOAT) {
+            return MaxPoolFloat.avgForward(x, ph, pw, g);
+        }
         double[] in = FlatCopy.read(x);
         final int c = g.c();
         double[] out = new double[g.n() * g.oh() * g.ow() * c];
@@ -125,6 +133,9 @@ public final class Pool2DOps {
         OpChecks.floating(op, "dy", dy);
         ConvGeometry g = geometry(op, inputShape, ph, pw, s);
         OpChecks.sameShape(op, "dy", dy, g.n(), g.oh(), g.ow(), g.c());
+        if (dy.dataType() == DataType.FLOAT) {
+            return MaxPoolFloat.avgBackward(dy, g, ph, pw);
+        }
         double[] gy = FlatCopy.read(dy);
         final int c = g.c();
         double[] dx = new double[(int) product(inputShape)];

@@ -25,11 +25,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Training benchmark of issue 3, engine side; scripts/bench-train.sh runs it next to bench/train_torch.py.
- * Mode {@code tutorial} (default): the Keras example model, batch 64, 3 epochs over all 60,000 images,
- * samples/s of every epoch (the first is the warm-up) and test accuracy. Mode {@code bn}: two convolutions
- * with batch normalization, trained with augmentation and early stopping on a validation split; prints
- * the validation accuracy of each epoch and the final test accuracy.
+ * Training benchmark, engine side; {@code bench/bench.py} ({@code ./convnb bench}) runs it next to
+ * {@code bench/train_torch.py}.
+ * <ul>
+ *   <li>{@code speed MODEL SAMPLES EPOCHS}: the speed figure of the benchmark table. MODEL {@code tutorial}
+ *   (the Keras example model, Adam 1e-3) or {@code bn} (two convolutions with batch normalization, dropout
+ *   and augmentation, Adam 5e-4), batch 64, the first SAMPLES training images, EPOCHS epochs; samples/s of
+ *   every epoch (the first is the warm-up), nothing else (no validation, no test).</li>
+ *   <li>{@code tutorial [EPOCHS]}: all 60,000 images, samples/s of every epoch and test accuracy.</li>
+ *   <li>{@code bn [EPOCHS]}: the accuracy run of the README: augmentation, early stopping on a validation
+ *   split, validation accuracy of each epoch and the final test accuracy.</li>
+ * </ul>
  * Output: one JSON line, like the PyTorch script's.
  */
 public final class TrainBenchmark {
@@ -37,13 +43,66 @@ public final class TrainBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("speed")) {
+            speed(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            return;
+        }
         String mode = args.length > 0 ? args[0] : "tutorial";
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         TrainTest data = Datasets.fashionMnist();
         Sequential model = mode.equals("bn") ? twoConvBn() : tutorial();
         model.compile(mode.equals("bn") ? new Adam(5e-4) : new Adam(1e-3), "categorical_crossentropy", "accuracy");
         List<Double> rates = new ArrayList<>();
-        TrainingListener timer = new TrainingListener() {
+        TrainingListener timer = epochTimer(rates);
+        FitOptions options = FitOptions.epochs(epochs).batchSize(64).seed(42).callbacks(timer).verbose(false);
+        if (mode.equals("bn")) {
+            // Validation on a held-out 10 % of the training images (never the test set); training stops
+            // when validation accuracy has not improved for 4 epochs and keeps the best epoch's weights.
+            options.augmentation(augmentation())
+                    .validationSplit(0.1)
+                    .callbacks(new EarlyStopping("val_accuracy").patience(4).restoreBestWeights(true));
+        }
+        History history = model.fit(data.train(), options);
+        double accuracy = model.evaluate(data.test()).accuracy();
+        StringBuilder sb = json("convnb engine (" + mode + ")", rates);
+        sb.append(String.format(Locale.ROOT, ", \"test_accuracy\": %.4f, \"peak_rss_mb\": %.0f", accuracy, peakRssMb()));
+        if (mode.equals("bn")) {
+            sb.append(", \"val_accuracy\": ").append(history.metric("val_accuracy"));
+        }
+        System.out.println(sb.append('}'));
+    }
+
+    /** The speed run of the benchmark table: the same model, data and loop as bench/train_torch.py --model. */
+    static void speed(String mode, int samples, int epochs) throws Exception {
+        Dataset train = Datasets.fashionMnist().train();
+        train = train.slice(0, Math.min(samples, train.size()));
+        Sequential model = mode.equals("bn") ? twoConvBn() : tutorial();
+        model.compile(mode.equals("bn") ? new Adam(5e-4) : new Adam(1e-3), "categorical_crossentropy", "accuracy");
+        List<Double> rates = new ArrayList<>();
+        FitOptions options = FitOptions.epochs(epochs).batchSize(64).seed(42).callbacks(epochTimer(rates)).verbose(false);
+        if (mode.equals("bn")) {
+            options.augmentation(augmentation());
+        }
+        model.fit(train, options);
+        StringBuilder sb = json("convnb engine (" + mode + ")", rates);
+        System.out.println(sb.append(String.format(Locale.ROOT, ", \"peak_rss_mb\": %.0f}", peakRssMb())));
+    }
+
+    static ImageAugmentation augmentation() {
+        return ImageAugmentation.builder().randomTranslation(0.05, 0.05).horizontalFlip(true).seed(7).build();
+    }
+
+    private static StringBuilder json(String impl, List<Double> rates) {
+        StringBuilder sb = new StringBuilder("{\"impl\": \"" + impl + "\", \"samples_per_s\": [");
+        for (int i = 0; i < rates.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", rates.get(i)));
+        }
+        return sb.append(']');
+    }
+
+    /** Samples/s of every epoch into {@code rates} (validation time included when there is validation). */
+    private static TrainingListener epochTimer(List<Double> rates) {
+        return new TrainingListener() {
             private long start;
             private int samples;
 
@@ -59,28 +118,9 @@ public final class TrainBenchmark {
 
             @Override
             public void onEpochEnd(int epoch, Map<String, Double> logs) {
-                rates.add(samples / ((System.nanoTime() - start) / 1e9));   // validation time included in bn mode
+                rates.add(samples / ((System.nanoTime() - start) / 1e9));
             }
         };
-        FitOptions options = FitOptions.epochs(epochs).batchSize(64).seed(42).callbacks(timer).verbose(false);
-        if (mode.equals("bn")) {
-            // Validation on a held-out 10 % of the training images (never the test set); training stops
-            // when validation accuracy has not improved for 4 epochs and keeps the best epoch's weights.
-            options.augmentation(ImageAugmentation.builder().randomTranslation(0.05, 0.05).horizontalFlip(true).seed(7).build())
-                    .validationSplit(0.1)
-                    .callbacks(new EarlyStopping("val_accuracy").patience(4).restoreBestWeights(true));
-        }
-        History history = model.fit(data.train(), options);
-        double accuracy = model.evaluate(data.test()).accuracy();
-        StringBuilder sb = new StringBuilder("{\"impl\": \"convnb engine (" + mode + ")\", \"samples_per_s\": [");
-        for (int i = 0; i < rates.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", rates.get(i)));
-        }
-        sb.append(String.format(Locale.ROOT, "], \"test_accuracy\": %.4f, \"peak_rss_mb\": %.0f", accuracy, peakRssMb()));
-        if (mode.equals("bn")) {
-            sb.append(", \"val_accuracy\": ").append(history.metric("val_accuracy"));
-        }
-        System.out.println(sb.append('}'));
     }
 
     static Sequential tutorial() {

@@ -113,4 +113,40 @@ class Pool2DOpsTest {
         assertArrayEquals(new double[] {0, 0, 0, 0, 0, 8, 4, 0},
                 Pool2DOps.globalMaxBackward(x, dy).data().asDouble(), 0.0);
     }
+
+    @Test
+    void floatPoolingSplitsBatchesOverCoresWithTheSameResults() {
+        // 13 images: more than the chunks of ImageParts on a small machine and not a multiple of them,
+        // so every image lands in some chunk of some thread; overlapping 3x3 windows, stride 2, "same" pads.
+        Random rnd = new Random(21);
+        NaiveOps.T x = random(rnd, 13, 9, 8, 5);
+        NaiveOps.Geo geo = new NaiveOps.Geo(2, 2, 1, 1, 1, 1, 0, 1, 1);
+        Conv2DSpec s = Conv2DSpec.of(2, 2, 1, 1, 0, 1);
+        NaiveOps.T dy = random(rnd, NaiveOps.maxPool(x, 3, 3, geo, null)[0].shape());
+        NaiveOps.T[] max = NaiveOps.maxPool(x, 3, 3, geo, dy);
+        NaiveOps.T[] avg = NaiveOps.avgPool(x, 3, 3, geo, dy);
+        INDArray xf = nd(x, DataType.FLOAT);
+        PoolResult r = Pool2DOps.maxForward(xf, 3, 3, s);
+        assertClose("max", max[0], r.output(), 1e-6);
+        assertClose("max dx", max[1], Pool2DOps.maxBackward(r, nd(dy, DataType.FLOAT)), 1e-6);
+        assertClose("avg", avg[0], Pool2DOps.avgForward(xf, 3, 3, s), 1e-6);
+        assertClose("avg dx", avg[1], Pool2DOps.avgBackward(nd(dy, DataType.FLOAT), xf.shape(), 3, 3, s), 1e-6);
+    }
+
+    @Test
+    void floatMaxPoolingFindsTheFirstWinnerAgainInBackward() {
+        // Ties in a float window (ReLU zeros, repeated values): the gradient goes to the first maximal
+        // cell in row-major order, as the argmax of the double path records it.
+        INDArray x = Nd4j.create(new float[] {0, 0, 3, 3, 0, 0, 2, 3, -1, -1, -1, -1, 5, 1, 5, 5},
+                new long[] {1, 4, 4, 1}, 'c');
+        Conv2DSpec s = Conv2DSpec.of(2, 2, 0, 0, 0, 0);
+        INDArray dy = Nd4j.create(new float[] {1, 2, 3, 4}, new long[] {1, 2, 2, 1}, 'c');
+        PoolResult f = Pool2DOps.maxForward(x, 2, 2, s);
+        PoolResult d = Pool2DOps.maxForward(x.castTo(DataType.DOUBLE), 2, 2, s);
+        assertArrayEquals(d.output().data().asDouble(), f.output().data().asDouble(), 0.0);
+        assertArrayEquals(new double[] {1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 4, 0},
+                Pool2DOps.maxBackward(f, dy).data().asDouble(), 0.0);
+        assertArrayEquals(Pool2DOps.maxBackward(d, dy.castTo(DataType.DOUBLE)).data().asDouble(),
+                Pool2DOps.maxBackward(f, dy).data().asDouble(), 0.0);
+    }
 }

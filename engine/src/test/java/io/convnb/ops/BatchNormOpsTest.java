@@ -1,0 +1,134 @@
+package io.convnb.ops;
+
+import static io.convnb.ops.TestTensors.assertClose;
+import static io.convnb.ops.TestTensors.nd;
+import static io.convnb.ops.TestTensors.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The fused batch-normalization kernels against loops written from the definitions, in both types. */
+class BatchNormOpsTest {
+
+    /** Reference: {mean, var, y, dx, dgamma, dbeta} for x (M rows, C channels), double loops. */
+    private static double[][] naive(double[] x, double[] dy, int c, double[] gamma, double[] beta, double eps) {
+        int m = x.length / c;
+        double[] mean = new double[c];
+        double[] var = new double[c];
+        for (int ch = 0; ch < c; ch++) {
+            for (int r = 0; r < m; r++) {
+                mean[ch] += x[r * c + ch] / m;
+            }
+            for (int r = 0; r < m; r++) {
+                var[ch] += (x[r * c + ch] - mean[ch]) * (x[r * c + ch] - mean[ch]) / m;
+            }
+        }
+        double[] y = new double[x.length];
+        double[] xhat = new double[x.length];
+        double[] dgamma = new double[c];
+        double[] dbeta = new double[c];
+        for (int i = 0; i < x.length; i++) {
+            int ch = i % c;
+            xhat[i] = (x[i] - mean[ch]) / Math.sqrt(var[ch] + eps);
+            y[i] = gamma[ch] * xhat[i] + beta[ch];
+            dgamma[ch] += dy[i] * xhat[i];
+            dbeta[ch] += dy[i];
+        }
+        // dx by the chain rule through mean and variance, term by term (not the closed form the kernel uses):
+        // dxhat = dy*gamma; dvar = sum(dxhat*(x-mean)) * -1/2 (var+eps)^-3/2; dmean = sum(-dxhat/std) + dvar*sum(-2(x-mean))/m
+        double[] dvar = new double[c];
+        double[] dmean = new double[c];
+        for (int i = 0; i < x.length; i++) {
+            int ch = i % c;
+            dvar[ch] += dy[i] * gamma[ch] * (x[i] - mean[ch]) * -0.5 * Math.pow(var[ch] + eps, -1.5);
+        }
+        for (int i = 0; i < x.length; i++) {
+            int ch = i % c;
+            dmean[ch] += -dy[i] * gamma[ch] / Math.sqrt(var[ch] + eps) + dvar[ch] * -2 * (x[i] - mean[ch]) / m;
+        }
+        double[] dx = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            int ch = i % c;
+            dx[i] = dy[i] * gamma[ch] / Math.sqrt(var[ch] + eps) + dvar[ch] * 2 * (x[i] - mean[ch]) / m + dmean[ch] / m;
+        }
+        return new double[][] {mean, var, y, dx, dgamma, dbeta};
+    }
+
+    private static void check(int[] shape, DataType type, double offset, double tol) {
+        Random rnd = new Random(shape.length * 31L + shape[0]);
+        NaiveOps.T x = random(rnd, shape);
+        for (int i = 0; i < x.v().length; i++) {
+            x.v()[i] = offset + x.v()[i];
+        }
+        NaiveOps.T dy = random(rnd, shape);
+        int c = shape[shape.length - 1];
+        double[] gamma = new double[c];
+        double[] beta = new double[c];
+        for (int ch = 0; ch < c; ch++) {
+            gamma[ch] = 0.5 + rnd.nextDouble();
+            beta[ch] = rnd.nextDouble() - 0.5;
+        }
+        double eps = 1e-3;
+        double[][] ref = naive(x.v(), dy.v(), c, gamma, beta, eps);
+        INDArray xNd = nd(x, type);
+        String what = java.util.Arrays.toString(shape) + " " + type + " offset " + offset;
+        BatchNormOps.Moments m = BatchNormOps.moments(xNd);
+        assertArrayEquals(ref[0], m.mean(), tol * Math.max(1, offset), what + " mean");
+        assertArrayEquals(ref[1], m.variance(), tol, what + " variance");
+        double[] invStd = BatchNormOps.invStd(m.variance(), eps);
+        INDArray y = BatchNormOps.normalize(xNd, m.mean(), invStd, gamma, beta);
+        assertEquals(type, y.dataType());
+        assertClose(what + " y", ref[2], y, tol);
+        double[] dGamma = new double[c];
+        double[] dBeta = new double[c];
+        INDArray dx = BatchNormOps.backward(xNd, nd(dy, type), m.mean(), invStd, gamma, dGamma, dBeta);
+        assertClose(what + " dx", ref[3], dx, tol);
+        assertArrayEquals(ref[4], dGamma, tol * 10, what + " dgamma");
+        assertArrayEquals(ref[5], dBeta, tol * 10, what + " dbeta");
+    }
+
+    @Test
+    void matchesTheDefinitionInDoubleAndFloat() {
+        check(new int[] {5, 3, 4, 7}, DataType.DOUBLE, 0, 1e-12);
+        check(new int[] {5, 3, 4, 7}, DataType.FLOAT, 0, 2e-5);
+        // Dense-layer shape (N, features), and fewer rows than cores have chunks.
+        check(new int[] {3, 11}, DataType.DOUBLE, 0, 1e-12);
+        check(new int[] {2, 4}, DataType.FLOAT, 0, 2e-5);
+        // Many rows in several blocks per chunk (16,384 elements a block).
+        check(new int[] {9, 20, 20, 64}, DataType.FLOAT, 0, 2e-5);
+    }
+
+    @Test
+    void varianceKeepsItsDigitsUnderALargeMean() {
+        // Values 1000 + u, u in [-0.5, 0.5): E[x^2] - E[x]^2 in float would lose the whole variance (~1/12).
+        check(new int[] {8, 6, 6, 3}, DataType.FLOAT, 1000, 2e-4);
+    }
+
+    @Test
+    void resultsDoNotDependOnTheRunOrder() {
+        INDArray x = Nd4j.rand(DataType.FLOAT, 16, 10, 10, 8);
+        BatchNormOps.Moments a = BatchNormOps.moments(x);
+        for (int i = 0; i < 5; i++) {
+            BatchNormOps.Moments b = BatchNormOps.moments(x);
+            assertArrayEquals(a.mean(), b.mean(), 0.0);
+            assertArrayEquals(a.variance(), b.variance(), 0.0);
+        }
+    }
+
+    @Test
+    void viewsAreReadAsTheirOwnElements() {
+        // Every other image of a batch: a strided view must be normalized like its copy.
+        INDArray batch = Nd4j.rand(DataType.FLOAT, 6, 3, 3, 2);
+        INDArray view = batch.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2, 6));
+        BatchNormOps.Moments mv = BatchNormOps.moments(view);
+        BatchNormOps.Moments mc = BatchNormOps.moments(view.dup('c'));
+        assertArrayEquals(mc.mean(), mv.mean(), 0.0);
+        assertTrue(mv.variance()[0] > 0);
+    }
+}
