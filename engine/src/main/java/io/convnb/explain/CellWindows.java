@@ -30,6 +30,7 @@ import java.util.Map;
  * convolutions) end the spatial part of a model: a layer behind them has no receptive field here.
  *
  * <pre>{@code
+ * // no-run: package-private; users reach the same arithmetic through the public ReceptiveFields
  * CellWindows g = CellWindows.of(model, "conv2d_1");
  * InputWindow w = g.window(3, 4);      // the input pixels output cell (3, 4) of conv2d_1 sees
  * System.out.println(g);               // the table, one row per layer

@@ -22,8 +22,19 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * the layer saw them, and {@link Patch#window()} says which cells those are.
  *
  * <pre>{@code
- * FilterPatches top = FilterPatches.topK(model, "conv2d", data.test(), 9);
- * top.patches(3)    // the 9 patches that drive filter 3 hardest, strongest first
+ * import io.convnb.explain.*;
+ * TrainTest data = Datasets.fashionMnist();
+ * var model = new Sequential()
+ *     .add(new Conv2D(8, 3, 3).padding("same").activation("relu").inputShape(28, 28, 1))
+ *     .add(new MaxPooling2D(2, 2))
+ *     .add(new Conv2D(16, 3, 3).padding("same").activation("relu"))
+ *     .add(new Flatten())
+ *     .add(new Dense(10).activation("softmax"));
+ * model.compile("adam", "categorical_crossentropy", "accuracy");
+ * model.fit(data.train().take(1000), 1, 64);
+ * FilterPatches top = FilterPatches.topK(model, "conv2d", data.test().take(500), 9);
+ * // the 9 patches that drive filter 3 hardest, strongest first:
+ * top.patches(3).size()    // -> 9
  * }</pre>
  */
 public final class FilterPatches {

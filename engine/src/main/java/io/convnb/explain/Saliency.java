@@ -35,8 +35,19 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * divided by its maximum.
  *
  * <pre>{@code
+ * import io.convnb.explain.*;
+ * TrainTest data = Datasets.fashionMnist();
+ * var model = new Sequential()
+ *     .add(new Conv2D(8, 3, 3).padding("same").activation("relu").inputShape(28, 28, 1))
+ *     .add(new MaxPooling2D(2, 2))
+ *     .add(new Conv2D(16, 3, 3).padding("same").activation("relu"))
+ *     .add(new Flatten())
+ *     .add(new Dense(10).activation("softmax"));
+ * model.compile("adam", "categorical_crossentropy", "accuracy");
+ * model.fit(data.train().take(1000), 1, 64);
+ * INDArray images = data.test().take(8).features();
  * SaliencyMaps cam = Saliency.gradCam(model, images, 7).withClassNames(data.test().classNames());
- * INDArray heat = cam.maps();   // (N, 28, 28) in [0, 1]
+ * INDArray heat = cam.maps();   // -> (8, 28, 28), each map in [0, 1]
  * }</pre>
  */
 public final class Saliency {

@@ -25,8 +25,16 @@ import java.util.Map;
  * this arithmetic (its fields overlap unevenly), so the table stops before it too.
  *
  * <pre>{@code
+ * var model = new Sequential()
+ *     .add(new Conv2D(8, 3, 3).padding("same").inputShape(28, 28, 1))
+ *     .add(new MaxPooling2D(2, 2))
+ *     .add(new Conv2D(8, 3, 3).padding("same"))
+ *     .add(new MaxPooling2D(2, 2))
+ *     .add(new Conv2D(8, 3, 3).padding("same"));
  * ReceptiveFields rf = ReceptiveFields.of(model, 28, 28);
  * InputRegion r = rf.region("conv2d_2", 3, 4);   // rows r.top()..r.bottom(), columns r.left()..r.right()
+ * // 3 input pixels after conv2d, 4 after pooling, 8, 10, then 18 after conv2d_2:
+ * r.height()    // -> 18
  * }</pre>
  */
 public final class ReceptiveFields {

@@ -23,8 +23,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * and the caption gives the share of the map's absolute mass inside the rectangle.
  *
  * <pre>{@code
- * ReceptiveFieldView.of(model, "conv2d_2", 5, 5).on(image)              // image (28, 28), (28, 28, 1) or (1, 28, 28, 3)
- * ReceptiveFieldView.of(model, "conv2d_2", 5, 5).on(image, gradientMap) // beside a (28, 28) map
+ * import io.convnb.display.ReceptiveFieldView;
+ * var model = new Sequential()
+ *     .add(new Conv2D(8, 3, 3).padding("same").inputShape(28, 28, 1))
+ *     .add(new MaxPooling2D(2, 2))
+ *     .add(new Conv2D(8, 3, 3).padding("same"))
+ *     .add(new MaxPooling2D(2, 2))
+ *     .add(new Conv2D(8, 3, 3).padding("same"));
+ * INDArray image = Nd4j.rand(28, 28);           // (28, 28), (28, 28, 1), (1, 28, 28, 1) or with 3 channels
+ * INDArray gradientMap = Nd4j.rand(28, 28);
+ * ReceptiveFieldView.of(model, "conv2d_2", 5, 5).on(image);               // the field outlined on the image
+ * ReceptiveFieldView.of(model, "conv2d_2", 5, 5).on(image, gradientMap);  // and a (28, 28) map beside it
  * }</pre>
  */
 public final class ReceptiveFieldView {

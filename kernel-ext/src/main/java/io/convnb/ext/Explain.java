@@ -22,12 +22,25 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Pictures of the engine's {@code io.convnb.explain} results, and two figures that compute as well:
  * Grad-CAM for several classes side by side, and the growth of the effective receptive field layer by
  * layer. A {@link SaliencyMaps}, {@link FilterPatches} or {@link EffectiveReceptiveField} as a cell's
- * last expression (or in {@code show(...)}) renders as a PNG with a {@code text/plain} fallback.
+ * last expression (or in {@code display(...)}) renders as a PNG with a {@code text/plain} fallback.
  *
  * <pre>{@code
- * Saliency.gradCam(model, images, 7).withClassNames(data.test().classNames())      // shows the overlays
- * show(Explain.gradCamByClass(model, data.test().take(4), 7, 9));            // Sneaker vs Ankle boot
- * show(Explain.receptiveFieldGrowth(model, image));                          // centre cell of each conv layer
+ * import io.convnb.explain.*;
+ * import io.convnb.ext.Explain;
+ * TrainTest data = Datasets.fashionMnist();
+ * var model = new Sequential()
+ *     .add(new Conv2D(8, 3, 3).padding("same").activation("relu").inputShape(28, 28, 1))
+ *     .add(new MaxPooling2D(2, 2))
+ *     .add(new Conv2D(16, 3, 3).padding("same").activation("relu"))
+ *     .add(new Flatten())
+ *     .add(new Dense(10).activation("softmax"));
+ * model.compile("adam", "categorical_crossentropy", "accuracy");
+ * model.fit(data.train().take(1000), 1, 64);
+ * INDArray images = data.test().take(4).features();
+ * // in a notebook each of these renders as a PNG when it is a cell's last expression or passed to display(...)
+ * var overlays = Saliency.gradCam(model, images, 7).withClassNames(data.test().classNames());
+ * var sneakerVsBoot = Explain.gradCamByClass(model, data.test().take(4), 7, 9);
+ * var growth = Explain.receptiveFieldGrowth(model, images);   // centre cell of each conv layer
  * }</pre>
  */
 public final class Explain {

@@ -44,10 +44,15 @@ import java.util.Set;
  * viewers that show only PNG.
  *
  * <pre>{@code
- * ConvAnimation.of("input=7 kernel=3 stride=2 padding=same")           // %convmath's arguments
- * ConvAnimation.of(ConvArithmetic.conv2d("demo", 6, 6, 3, 3, 2, 2, 1, 1, 1, 0, 1, 0))
- * ConvAnimation.of(model.layer("conv2d_1"), 28, 28)                     // a layer of a model
- * ConvAnimation.ofStack("input=32", "conv 3 padding=same\npool 2\nconv 3 stride=2", 3)
+ * import io.convnb.magic.ConvAnimation;
+ * // %convmath's arguments; a 4x4 output is one frame per output cell:
+ * ConvAnimation.of("input=7 kernel=3 stride=2 padding=same").frames()   // -> 16
+ * ConvAnimation.of(ConvArithmetic.conv2d("demo", 6, 6, 3, 3, 2, 2, 1, 1, 1, 0, 1, 0));
+ * var model = new Sequential()
+ *     .add(new Conv2D(8, 3, 3).inputShape(28, 28, 1))
+ *     .add(new Conv2D(8, 3, 3).strides(2, 2));
+ * ConvAnimation.of(model.layer("conv2d_1"), 26, 26);                   // a layer of a model, for its input size
+ * ConvAnimation.ofStack("input=32", "conv 3 padding=same\npool 2\nconv 3 stride=2", 3);
  * }</pre>
  */
 public final class ConvAnimation implements DisplayDataRenderable {
