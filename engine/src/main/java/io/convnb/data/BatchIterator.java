@@ -1,5 +1,6 @@
 package io.convnb.data;
 
+import java.lang.ref.Reference;
 import java.nio.FloatBuffer;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -128,6 +129,8 @@ public final class BatchIterator implements Iterator<Batch> {
         if (direct) {
             gather(featureMemory, sourceFeatures.offset(), featureRow, idx, featureStage, b.features2d());
             gather(labelMemory, sourceLabels.offset(), labelRow, idx, labelStage, b.labels());
+            Reference.reachabilityFence(sourceFeatures);   // the owners of the two buffers (see NativeFloats)
+            Reference.reachabilityFence(sourceLabels);
         } else {
             Nd4j.pullRows(sourceFeatures, b.features2d(), 1, idx);
             Nd4j.pullRows(sourceLabels, b.labels(), 1, idx);

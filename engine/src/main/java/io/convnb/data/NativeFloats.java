@@ -1,5 +1,6 @@
 package io.convnb.data;
 
+import java.lang.ref.Reference;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
@@ -15,6 +16,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>In ND4J 1.0.0-M2.1 {@code data().asNio()} of a view spans the whole underlying allocation and
  * {@code offset()} is the view's first element within it (checked by the view tests of
  * {@code BatchIteratorTest}).
+ *
+ * <p>The buffer does not keep the native memory alive: outside an ND4J workspace the garbage collector
+ * may free an array's memory once the array itself is no longer used, even while its buffer is. Whoever
+ * holds a buffer must keep the array reachable until the last access ({@code Reference.reachabilityFence},
+ * as the methods here do; see {@code io.convnb.ops.KeepAlive}).
  */
 final class NativeFloats {
     private NativeFloats() {
@@ -47,6 +53,7 @@ final class NativeFloats {
         }
         float[] out = new float[Math.toIntExact(a.length())];
         buffer(a).get(Math.toIntExact(a.offset()), out, 0, out.length);
+        Reference.reachabilityFence(a);
         return out;
     }
 
@@ -57,5 +64,6 @@ final class NativeFloats {
                     + " elements, got " + dst.dataType() + " " + java.util.Arrays.toString(dst.shape()));
         }
         buffer(dst).put(Math.toIntExact(dst.offset()), values, 0, length);
+        Reference.reachabilityFence(dst);
     }
 }

@@ -3,7 +3,6 @@ package io.convnb.explain;
 import io.convnb.layers.ActivatedLayer;
 import io.convnb.layers.Activation;
 import io.convnb.layers.Activations;
-import io.convnb.layers.BatchNormalization;
 import io.convnb.layers.Dense;
 import io.convnb.layers.Layer;
 import io.convnb.layers.Parameter;
@@ -21,7 +20,6 @@ import org.nd4j.linalg.api.memory.enums.MirroringPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * One inference-mode forward pass through a model's own layers, keeping every layer's output, and
@@ -106,37 +104,9 @@ final class ModelPass implements AutoCloseable {
     INDArray backward(int top, INDArray grad, int stop) {
         INDArray g = grad;
         for (int i = top; i > stop; i--) {
-            g = backwardOf(layers.get(i), g);
+            g = layers.get(i).backward(g);
         }
         return g;
-    }
-
-    /**
-     * A layer's backward pass in inference mode. Batch normalization's own backward differentiates the
-     * training-mode function (batch statistics); after an inference forward pass the function is the
-     * per-channel affine map {@code y = gamma*(x - moving_mean)/sqrt(moving_variance + eps) + beta}, whose
-     * input gradient is {@code dy * gamma / sqrt(moving_variance + eps)}.
-     */
-    private static INDArray backwardOf(Layer layer, INDArray grad) {
-        if (layer instanceof BatchNormalization bn) {
-            INDArray gamma = parameter(bn, "gamma");
-            INDArray variance = parameter(bn, "moving_variance");
-            double eps = ((Number) bn.getConfig().get("epsilon")).doubleValue();
-            INDArray scale = gamma.mul(Transforms.pow(variance.add(eps), -0.5, false));
-            long c = scale.length();
-            INDArray flat = grad.dup('c').reshape('c', grad.length() / c, c);
-            return flat.muliRowVector(scale.castTo(flat.dataType())).reshape('c', grad.shape());
-        }
-        return layer.backward(grad);
-    }
-
-    private static INDArray parameter(Layer layer, String name) {
-        for (Parameter p : layer.parameters()) {
-            if (p.name().equals(name)) {
-                return p.value();
-            }
-        }
-        throw new IllegalStateException(layer + " has no parameter '" + name + "'.");
     }
 
     /**

@@ -14,6 +14,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * over every axis but the last, and {@code moving = momentum*moving + (1-momentum)*batch}. Inference
  * uses the moving statistics. {@code gamma} and {@code beta} are trainable; the two moving statistics
  * are not (they show as non-trainable parameters in {@code summary()}).
+ *
+ * <p>{@link #backward} differentiates the function of the last forward pass: after a training pass the
+ * batch statistics depend on x; after an inference pass the layer is the per-channel affine map
+ * {@code y = gamma * (x - moving_mean) / sqrt(moving_variance + eps) + beta}, so
+ * {@code dx = dy * gamma / sqrt(moving_variance + eps)} (what saliency maps of a trained model need).
  */
 public class BatchNormalization extends Layer {
     private double momentum = 0.99;
@@ -27,6 +32,8 @@ public class BatchNormalization extends Layer {
     private double[] batchMean;
     private double[] invStd;
     private double[] gammaValues;
+    /** Whether the last forward pass used the batch statistics (training) or the moving ones (inference). */
+    private boolean batchStatistics;
 
     public BatchNormalization momentum(double momentum) {
         if (!(momentum >= 0 && momentum <= 1)) {
@@ -74,6 +81,7 @@ public class BatchNormalization extends Layer {
             variance = values(movingVariance.value());
         }
         input = x;
+        batchStatistics = training;
         batchMean = mean;
         invStd = BatchNormOps.invStd(variance, epsilon);
         gammaValues = values(gamma.value());
@@ -101,7 +109,8 @@ public class BatchNormalization extends Layer {
         int c = invStd.length;
         double[] dGamma = new double[c];
         double[] dBeta = new double[c];
-        INDArray dx = BatchNormOps.backward(input, gradOutput, batchMean, invStd, gammaValues, dGamma, dBeta);
+        INDArray dx = BatchNormOps.backward(input, gradOutput, batchMean, invStd, gammaValues, dGamma, dBeta,
+                batchStatistics);
         gamma.grad().assign(Nd4j.create(dGamma, gamma.grad().shape(), gamma.grad().dataType()));
         beta.grad().assign(Nd4j.create(dBeta, beta.grad().shape(), beta.grad().dataType()));
         return dx;

@@ -10,8 +10,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>
  *   y      = gamma * xhat + beta
  *   dgamma = sum_rows(dy * xhat),   dbeta = sum_rows(dy)
- *   dx     = gamma * invStd / M * (M * dy - dbeta - xhat * dgamma)
+ *   dx     = gamma * invStd / M * (M * dy - dbeta - xhat * dgamma)   (batch statistics)
+ *   dx     = gamma * invStd * dy                                     (fixed statistics, inference)
  * </pre>
+ * With batch statistics the mean and variance depend on x, which gives dx its two extra terms; in
+ * inference the moving statistics are constants and the layer is a per-channel affine map.
  * Statistics and sums are accumulated in double, per chunk of rows, and the chunk partials are added
  * in chunk order, so the result is the same whichever thread ran which chunk. The batch statistics
  * take two passes (the mean, then the centred squares) rather than one pass of {@code E[x^2] - E[x]^2},
@@ -38,36 +41,40 @@ public final class BatchNormOps {
         int c = channels(plain);
         int rows = Math.toIntExact(plain.length() / c);
         NativeBlocks in = NativeBlocks.of(plain);
-        double[][] parts = new double[ImageParts.count(rows)][c];
-        ImageParts.run(rows, (chunk, first, count) -> forBlocks(first, count, c, (at, len, buf) -> {
-            in.read(at, len, buf.a, buf.stage);
-            double[] sum = parts[chunk];
-            for (int i = 0; i < len; i += c) {
-                for (int ch = 0; ch < c; ch++) {
-                    sum[ch] += buf.a[i + ch];
+        try {
+            double[][] parts = new double[ImageParts.count(rows)][c];
+            ImageParts.run(rows, (chunk, first, count) -> forBlocks(first, count, c, (at, len, buf) -> {
+                in.read(at, len, buf.a, buf.stage);
+                double[] sum = parts[chunk];
+                for (int i = 0; i < len; i += c) {
+                    for (int ch = 0; ch < c; ch++) {
+                        sum[ch] += buf.a[i + ch];
+                    }
                 }
+            }));
+            double[] mean = combine(parts, c);
+            for (int ch = 0; ch < c; ch++) {
+                mean[ch] /= rows;
             }
-        }));
-        double[] mean = combine(parts, c);
-        for (int ch = 0; ch < c; ch++) {
-            mean[ch] /= rows;
-        }
-        double[][] squares = new double[parts.length][c];
-        ImageParts.run(rows, (chunk, first, count) -> forBlocks(first, count, c, (at, len, buf) -> {
-            in.read(at, len, buf.a, buf.stage);
-            double[] sum = squares[chunk];
-            for (int i = 0; i < len; i += c) {
-                for (int ch = 0; ch < c; ch++) {
-                    double d = buf.a[i + ch] - mean[ch];
-                    sum[ch] += d * d;
+            double[][] squares = new double[parts.length][c];
+            ImageParts.run(rows, (chunk, first, count) -> forBlocks(first, count, c, (at, len, buf) -> {
+                in.read(at, len, buf.a, buf.stage);
+                double[] sum = squares[chunk];
+                for (int i = 0; i < len; i += c) {
+                    for (int ch = 0; ch < c; ch++) {
+                        double d = buf.a[i + ch] - mean[ch];
+                        sum[ch] += d * d;
+                    }
                 }
+            }));
+            double[] variance = combine(squares, c);
+            for (int ch = 0; ch < c; ch++) {
+                variance[ch] /= rows;
             }
-        }));
-        double[] variance = combine(squares, c);
-        for (int ch = 0; ch < c; ch++) {
-            variance[ch] /= rows;
+            return new Moments(mean, variance);
+        } finally {
+            KeepAlive.fence(in);
         }
-        return new Moments(mean, variance);
     }
 
     /** {@code 1/sqrt(variance + epsilon)} per channel. */
@@ -93,15 +100,19 @@ public final class BatchNormOps {
         INDArray y = Nd4j.createUninitialized(plain.dataType(), plain.shape(), 'c');
         NativeBlocks in = NativeBlocks.of(plain);
         NativeBlocks out = NativeBlocks.of(y);
-        ImageParts.run(rows, (chunk, first, count) -> forBlocks(first, count, c, (at, len, buf) -> {
-            in.read(at, len, buf.a, buf.stage);
-            for (int i = 0; i < len; i += c) {
-                for (int ch = 0; ch < c; ch++) {
-                    buf.a[i + ch] = buf.a[i + ch] * scale[ch] + shift[ch];
+        try {
+            ImageParts.run(rows, (chunk, first, count) -> forBlocks(first, count, c, (at, len, buf) -> {
+                in.read(at, len, buf.a, buf.stage);
+                for (int i = 0; i < len; i += c) {
+                    for (int ch = 0; ch < c; ch++) {
+                        buf.a[i + ch] = buf.a[i + ch] * scale[ch] + shift[ch];
+                    }
                 }
-            }
-            out.write(at, len, buf.a, buf.stage);
-        }));
+                out.write(at, len, buf.a, buf.stage);
+            }));
+        } finally {
+            KeepAlive.fence(in, out);
+        }
         return y;
     }
 
@@ -111,49 +122,85 @@ public final class BatchNormOps {
      */
     public static INDArray backward(INDArray x, INDArray dy, double[] mean, double[] invStd, double[] gamma,
                                     double[] dGamma, double[] dBeta) {
+        return backward(x, dy, mean, invStd, gamma, dGamma, dBeta, true);
+    }
+
+    /**
+     * Backward pass of {@link #normalize}: fills {@code dGamma} and {@code dBeta} (length C) and returns
+     * dx, a new array of x's shape and type. With {@code batchStatistics}, {@code mean} and
+     * {@code invStd} are taken to be x's own batch statistics (training mode) and dx includes their
+     * dependence on x; without, they are constants (inference mode, the moving statistics) and
+     * {@code dx = gamma * invStd * dy}.
+     */
+    public static INDArray backward(INDArray x, INDArray dy, double[] mean, double[] invStd, double[] gamma,
+                                    double[] dGamma, double[] dBeta, boolean batchStatistics) {
         INDArray px = OpChecks.plain(x);
         INDArray pdy = OpChecks.plain(dy);
         int c = channels(px);
+        if (pdy.length() != px.length()) {
+            throw new IllegalArgumentException("BatchNormOps.backward: the output gradient has shape " + OpChecks.shape(pdy)
+                    + " but the input has shape " + OpChecks.shape(px) + "; pass the gradient of this layer's output.");
+        }
         int rows = Math.toIntExact(px.length() / c);
         NativeBlocks xs = NativeBlocks.of(px);
         NativeBlocks dys = NativeBlocks.of(pdy);
-        int chunks = ImageParts.count(rows);
-        double[][] sumDy = new double[chunks][c];
-        double[][] sumDyXhat = new double[chunks][c];
-        ImageParts.run(rows, (chunk, first, count) -> forBlocks(first, count, c, (at, len, buf) -> {
-            xs.read(at, len, buf.a, buf.stage);
-            dys.read(at, len, buf.b, buf.stage);
-            double[] s1 = sumDy[chunk];
-            double[] s2 = sumDyXhat[chunk];
-            for (int i = 0; i < len; i += c) {
-                for (int ch = 0; ch < c; ch++) {
-                    double g = buf.b[i + ch];
-                    s1[ch] += g;
-                    s2[ch] += g * (buf.a[i + ch] - mean[ch]) * invStd[ch];
-                }
-            }
-        }));
-        double[] db = combine(sumDy, c);
-        double[] dg = combine(sumDyXhat, c);
-        System.arraycopy(db, 0, dBeta, 0, c);
-        System.arraycopy(dg, 0, dGamma, 0, c);
-        double[] k = new double[c];
-        for (int ch = 0; ch < c; ch++) {
-            k[ch] = gamma[ch] * invStd[ch] / rows;
-        }
         INDArray dx = Nd4j.createUninitialized(px.dataType(), px.shape(), 'c');
         NativeBlocks out = NativeBlocks.of(dx);
-        ImageParts.run(rows, (chunk, first, count) -> forBlocks(first, count, c, (at, len, buf) -> {
-            xs.read(at, len, buf.a, buf.stage);
-            dys.read(at, len, buf.b, buf.stage);
-            for (int i = 0; i < len; i += c) {
-                for (int ch = 0; ch < c; ch++) {
-                    double xhat = (buf.a[i + ch] - mean[ch]) * invStd[ch];
-                    buf.a[i + ch] = k[ch] * ((double) rows * buf.b[i + ch] - db[ch] - xhat * dg[ch]);
+        try {
+            int chunks = ImageParts.count(rows);
+            double[][] sumDy = new double[chunks][c];
+            double[][] sumDyXhat = new double[chunks][c];
+            ImageParts.run(rows, (chunk, first, count) -> forBlocks(first, count, c, (at, len, buf) -> {
+                xs.read(at, len, buf.a, buf.stage);
+                dys.read(at, len, buf.b, buf.stage);
+                double[] s1 = sumDy[chunk];
+                double[] s2 = sumDyXhat[chunk];
+                for (int i = 0; i < len; i += c) {
+                    for (int ch = 0; ch < c; ch++) {
+                        double g = buf.b[i + ch];
+                        s1[ch] += g;
+                        s2[ch] += g * (buf.a[i + ch] - mean[ch]) * invStd[ch];
+                    }
                 }
+            }));
+            double[] db = combine(sumDy, c);
+            double[] dg = combine(sumDyXhat, c);
+            System.arraycopy(db, 0, dBeta, 0, c);
+            System.arraycopy(dg, 0, dGamma, 0, c);
+            if (batchStatistics) {
+                double[] k = new double[c];
+                for (int ch = 0; ch < c; ch++) {
+                    k[ch] = gamma[ch] * invStd[ch] / rows;
+                }
+                ImageParts.run(rows, (chunk, first, count) -> forBlocks(first, count, c, (at, len, buf) -> {
+                    xs.read(at, len, buf.a, buf.stage);
+                    dys.read(at, len, buf.b, buf.stage);
+                    for (int i = 0; i < len; i += c) {
+                        for (int ch = 0; ch < c; ch++) {
+                            double xhat = (buf.a[i + ch] - mean[ch]) * invStd[ch];
+                            buf.a[i + ch] = k[ch] * ((double) rows * buf.b[i + ch] - db[ch] - xhat * dg[ch]);
+                        }
+                    }
+                    out.write(at, len, buf.a, buf.stage);
+                }));
+            } else {
+                double[] scale = new double[c];
+                for (int ch = 0; ch < c; ch++) {
+                    scale[ch] = gamma[ch] * invStd[ch];
+                }
+                ImageParts.run(rows, (chunk, first, count) -> forBlocks(first, count, c, (at, len, buf) -> {
+                    dys.read(at, len, buf.b, buf.stage);
+                    for (int i = 0; i < len; i += c) {
+                        for (int ch = 0; ch < c; ch++) {
+                            buf.b[i + ch] *= scale[ch];
+                        }
+                    }
+                    out.write(at, len, buf.b, buf.stage);
+                }));
             }
-            out.write(at, len, buf.a, buf.stage);
-        }));
+        } finally {
+            KeepAlive.fence(xs, dys, out);
+        }
         return dx;
     }
 

@@ -200,10 +200,12 @@ final class ConvGemm {
             if (plain.dataType() == DataType.FLOAT) {
                 float[] a = s.floats(slot, len);
                 plain.data().asNioFloat().get(0, a, 0, len);
+                KeepAlive.fence(plain);
                 return new JavaCopy(DataType.FLOAT, a, null);
             }
             double[] a = s.doubles(slot, len);
             plain.data().asNioDouble().get(0, a, 0, len);
+            KeepAlive.fence(plain);
             return new JavaCopy(DataType.DOUBLE, null, a);
         }
 
@@ -222,27 +224,35 @@ final class ConvGemm {
 
         void im2col(int n0, int count, ConvGeometry g, int group, INDArray cols) {
             int perImage = g.cellsPerImage() * g.k();
-            forEachPart(count, perImage, (first, images) -> {
-                int dst = first * perImage;
-                if (type == DataType.FLOAT) {
-                    Im2ColFloat.im2col(f, n0 + first, images, g, group, cols.data().asNioFloat(), dst);
-                } else {
-                    Im2ColDouble.im2col(d, n0 + first, images, g, group, cols.data().asNioDouble(), dst);
-                }
-            });
+            try {
+                forEachPart(count, perImage, (first, images) -> {
+                    int dst = first * perImage;
+                    if (type == DataType.FLOAT) {
+                        Im2ColFloat.im2col(f, n0 + first, images, g, group, cols.data().asNioFloat(), dst);
+                    } else {
+                        Im2ColDouble.im2col(d, n0 + first, images, g, group, cols.data().asNioDouble(), dst);
+                    }
+                });
+            } finally {
+                KeepAlive.fence(cols);
+            }
         }
 
         void col2imAdd(INDArray dcols, int n0, int count, ConvGeometry g, int group) {
             int len = (int) dcols.length(), perImage = g.cellsPerImage() * g.k();
             // Each part scatters into its own images of dx, so the parts never write the same element.
-            if (type == DataType.FLOAT) {
-                float[] scratch = Scratch.get().floats("dcols", len);
-                forEachPart(count, perImage, (first, images) -> Im2ColFloat.col2imAdd(dcols.data().asNioFloat(),
-                        first * perImage, scratch, n0 + first, images, g, group, f));
-            } else {
-                double[] scratch = Scratch.get().doubles("dcols", len);
-                forEachPart(count, perImage, (first, images) -> Im2ColDouble.col2imAdd(dcols.data().asNioDouble(),
-                        first * perImage, scratch, n0 + first, images, g, group, d));
+            try {
+                if (type == DataType.FLOAT) {
+                    float[] scratch = Scratch.get().floats("dcols", len);
+                    forEachPart(count, perImage, (first, images) -> Im2ColFloat.col2imAdd(dcols.data().asNioFloat(),
+                            first * perImage, scratch, n0 + first, images, g, group, f));
+                } else {
+                    double[] scratch = Scratch.get().doubles("dcols", len);
+                    forEachPart(count, perImage, (first, images) -> Im2ColDouble.col2imAdd(dcols.data().asNioDouble(),
+                            first * perImage, scratch, n0 + first, images, g, group, d));
+                }
+            } finally {
+                KeepAlive.fence(dcols);
             }
         }
 

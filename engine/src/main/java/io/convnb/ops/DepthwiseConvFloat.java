@@ -169,22 +169,26 @@ final class DepthwiseConvFloat {
         INDArray y = Nd4j.createUninitialized(DataType.FLOAT, new long[] {g.n(), g.oh(), ow, f}, 'c');
         FloatBuffer yb = y.data().asNioFloat();
         int yOff = Math.toIntExact(y.offset());
-        ImageParts.run(g.n(), (chunk, first, count) -> {
-            Scratch s = Scratch.get();
-            float[] img = s.floats("depthwise.image", p.imageLength());
-            float[] row = s.floats("depthwise.row", ow * fp);
-            float[] xRow = s.floats("depthwise.xrow", g.w() * g.c());
-            Arrays.fill(img, 0, p.imageLength(), 0f);   // borders and padding lanes stay zero
-            for (int n = first; n < first + count; n++) {
-                for (int oh = 0, loaded = 0; oh < g.oh(); oh++) {
-                    loaded = loadRows(xb, xOff, n, p, img, xRow, loaded, oh);
-                    kern.taps(img, oh * g.sh() * p.wp() * p.ce(), g.sw() * p.ce(), p.tapIn(), w, 0, p.tapW(), b,
-                            row, 0, fp, ow, fp);
-                    compact(row, ow, f, fp);
-                    yb.put(yOff + ((n * g.oh() + oh) * ow) * f, row, 0, ow * f);
+        try {
+            ImageParts.run(g.n(), (chunk, first, count) -> {
+                Scratch s = Scratch.get();
+                float[] img = s.floats("depthwise.image", p.imageLength());
+                float[] row = s.floats("depthwise.row", ow * fp);
+                float[] xRow = s.floats("depthwise.xrow", g.w() * g.c());
+                Arrays.fill(img, 0, p.imageLength(), 0f);   // borders and padding lanes stay zero
+                for (int n = first; n < first + count; n++) {
+                    for (int oh = 0, loaded = 0; oh < g.oh(); oh++) {
+                        loaded = loadRows(xb, xOff, n, p, img, xRow, loaded, oh);
+                        kern.taps(img, oh * g.sh() * p.wp() * p.ce(), g.sw() * p.ce(), p.tapIn(), w, 0, p.tapW(), b,
+                                row, 0, fp, ow, fp);
+                        compact(row, ow, f, fp);
+                        yb.put(yOff + ((n * g.oh() + oh) * ow) * f, row, 0, ow * f);
+                    }
                 }
-            }
-        });
+            });
+        } finally {
+            KeepAlive.fence(xPlain, y);
+        }
         return y;
     }
 
@@ -210,35 +214,39 @@ final class DepthwiseConvFloat {
         int chunks = ImageParts.count(g.n());
         float[][] dwParts = new float[chunks][g.k() * fp];
         float[][] dbParts = new float[chunks][hasBias ? fp : 0];
-        ImageParts.run(g.n(), (chunk, first, count) -> {
-            Scratch s = Scratch.get();
-            float[] img = s.floats("depthwise.image", p.imageLength());
-            float[] z = s.floats("depthwise.z", p.zLength());
-            float[] xRow = s.floats("depthwise.xrow", Math.max(g.w() * g.c(), ow * g.f()));
-            float[] dxRow = needInput ? s.floats("depthwise.dxrow", g.w() * g.c()) : null;
-            float[] dRow = needInput && !p.plainCopy() ? s.floats("depthwise.derow", g.w() * p.ce()) : dxRow;
-            Arrays.fill(img, 0, p.imageLength(), 0f);
-            Arrays.fill(z, 0, p.zLength(), 0f);   // only the strided cells are rewritten, padding lanes never
-            float[] dw = dwParts[chunk], db = dbParts[chunk];
-            for (int n = first; n < first + count; n++) {
-                for (int oh = 0, loaded = 0, nextDx = 0; oh < g.oh(); oh++) {
-                    loaded = loadRows(xb, xOff, n, p, img, xRow, loaded, oh);
-                    loadGradientRow(dyb, dyOff, n, oh, p, z, xRow);
-                    int zStart = p.zCells()[oh * ow];
-                    if (hasBias) {
-                        kern.cellSums(z, zStart, g.sw() * fp, ow, db, fp);
-                    }
-                    kern.weightGradient(img, oh * g.sh() * p.wp() * p.ce(), g.sw() * p.ce(), p.tapIn(), z, zStart,
-                            g.sw() * fp, ow, dw, fp);
-                    // Input row ih reads the Z rows of output rows up to (ih + pt)/sh: all loaded once ih + pt < (oh+1)*sh.
-                    int ready = oh == g.oh() - 1 ? g.h() : Math.max(0, Math.min(g.h(), (oh + 1) * g.sh() - g.pt()));
-                    for (; needInput && nextDx < ready; nextDx++) {
-                        inputGradientRow(z, w, zeros, p, nextDx, dRow, dxRow, kern);
-                        dxb.put(dxOff + ((n * g.h() + nextDx) * g.w()) * g.c(), dxRow, 0, g.w() * g.c());
+        try {
+            ImageParts.run(g.n(), (chunk, first, count) -> {
+                Scratch s = Scratch.get();
+                float[] img = s.floats("depthwise.image", p.imageLength());
+                float[] z = s.floats("depthwise.z", p.zLength());
+                float[] xRow = s.floats("depthwise.xrow", Math.max(g.w() * g.c(), ow * g.f()));
+                float[] dxRow = needInput ? s.floats("depthwise.dxrow", g.w() * g.c()) : null;
+                float[] dRow = needInput && !p.plainCopy() ? s.floats("depthwise.derow", g.w() * p.ce()) : dxRow;
+                Arrays.fill(img, 0, p.imageLength(), 0f);
+                Arrays.fill(z, 0, p.zLength(), 0f);   // only the strided cells are rewritten, padding lanes never
+                float[] dw = dwParts[chunk], db = dbParts[chunk];
+                for (int n = first; n < first + count; n++) {
+                    for (int oh = 0, loaded = 0, nextDx = 0; oh < g.oh(); oh++) {
+                        loaded = loadRows(xb, xOff, n, p, img, xRow, loaded, oh);
+                        loadGradientRow(dyb, dyOff, n, oh, p, z, xRow);
+                        int zStart = p.zCells()[oh * ow];
+                        if (hasBias) {
+                            kern.cellSums(z, zStart, g.sw() * fp, ow, db, fp);
+                        }
+                        kern.weightGradient(img, oh * g.sh() * p.wp() * p.ce(), g.sw() * p.ce(), p.tapIn(), z, zStart,
+                                g.sw() * fp, ow, dw, fp);
+                        // Input row ih reads the Z rows of output rows up to (ih + pt)/sh: all loaded once ih + pt < (oh+1)*sh.
+                        int ready = oh == g.oh() - 1 ? g.h() : Math.max(0, Math.min(g.h(), (oh + 1) * g.sh() - g.pt()));
+                        for (; needInput && nextDx < ready; nextDx++) {
+                            inputGradientRow(z, w, zeros, p, nextDx, dRow, dxRow, kern);
+                            dxb.put(dxOff + ((n * g.h() + nextDx) * g.w()) * g.c(), dxRow, 0, g.w() * g.c());
+                        }
                     }
                 }
-            }
-        });
+            });
+        } finally {
+            KeepAlive.fence(xPlain, dyPlain, dx);
+        }
         INDArray dKernel = fromPadded(sumParts(dwParts), g.k(), g.f(), fp, g.kh(), g.kw(), g.cg(), g.f());
         INDArray db = hasBias ? fromPadded(sumParts(dbParts), 1, g.f(), fp, g.f()) : null;
         return new ConvGradients(dx, dKernel, db);
@@ -358,8 +366,12 @@ final class DepthwiseConvFloat {
         FloatBuffer in = plain.data().asNioFloat();
         int from = Math.toIntExact(plain.offset());
         float[] out = new float[rows * stride];
-        for (int r = 0; r < rows; r++) {
-            in.get(from + r * cols, out, r * stride, cols);
+        try {
+            for (int r = 0; r < rows; r++) {
+                in.get(from + r * cols, out, r * stride, cols);
+            }
+        } finally {
+            KeepAlive.fence(plain);
         }
         return out;
     }

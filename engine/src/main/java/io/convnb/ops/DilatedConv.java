@@ -66,6 +66,7 @@ final class DilatedConv {
         Scratch scratch = Scratch.get();
         float[] xa = scratch.floats("dilated.x", len);
         x.data().asNioFloat().get(0, xa, 0, len);
+        KeepAlive.fence(x);
         int subLen = sg.n() * sg.h() * sg.w() * c;
         float[] s = scratch.floats("dilated.sub", subLen);
         Arrays.fill(s, 0, subLen, 0f);
@@ -96,7 +97,9 @@ final class DilatedConv {
         int c = g.c(), subLen = (int) dsub.length(), len = g.n() * g.h() * g.w() * c;
         Scratch scratch = Scratch.get();
         float[] s = scratch.floats("dilated.sub", subLen);
-        OpChecks.plain(dsub).data().asNioFloat().get(0, s, 0, subLen);
+        INDArray plain = OpChecks.plain(dsub);
+        plain.data().asNioFloat().get(0, s, 0, subLen);
+        KeepAlive.fence(plain);
         float[] dx = scratch.floats("dilated.x", len);
         Arrays.fill(dx, 0, len, 0f);
         for (int a = 0; a < g.dh(); a++) {
@@ -127,6 +130,7 @@ final class DilatedConv {
         Scratch scratch = Scratch.get();
         float[] s = scratch.floats("dilated.subOut", subLen);
         ys.data().asNioFloat().get(0, s, 0, subLen);
+        KeepAlive.fence(ys);
         float[] y = scratch.floats("dilated.out", len);
         moveOutputs(s, y, g, sg, true);
         return toNative(y, len, g.n(), g.oh(), g.ow(), f);
@@ -138,6 +142,7 @@ final class DilatedConv {
         Scratch scratch = Scratch.get();
         float[] d = scratch.floats("dilated.out", len);
         dy.data().asNioFloat().get(0, d, 0, len);
+        KeepAlive.fence(dy);
         float[] s = scratch.floats("dilated.subOut", subLen);
         Arrays.fill(s, 0, subLen, 0f);
         moveOutputs(s, d, g, sg, false);

@@ -172,21 +172,25 @@ final class DirectConvFloat {
         FloatBuffer yb = y.data().asNioFloat();
         int yOff = Math.toIntExact(y.offset());
         int outPerImage = g.cellsPerImage() * g.f();
-        ImageParts.run(g.n(), (chunk, first, count) -> {
-            Scratch s = Scratch.get();
-            float[] img = s.floats("direct.image", p.imageLength());
-            float[] tile = s.floats("direct.tile", p.tileLength());
-            Arrays.fill(img, 0, p.imageLength(), 0f);   // borders stay zero; each image rewrites the inside
-            for (int n = first; n < first + count; n++) {
-                loadImage(xb, xOff, n, p, img);
-                forwardImage(img, w, b, tile, p);
-                if (relu) {
-                    rectify(tile, p.tileLength());
+        try {
+            ImageParts.run(g.n(), (chunk, first, count) -> {
+                Scratch s = Scratch.get();
+                float[] img = s.floats("direct.image", p.imageLength());
+                float[] tile = s.floats("direct.tile", p.tileLength());
+                Arrays.fill(img, 0, p.imageLength(), 0f);   // borders stay zero; each image rewrites the inside
+                for (int n = first; n < first + count; n++) {
+                    loadImage(xb, xOff, n, p, img);
+                    forwardImage(img, w, b, tile, p);
+                    if (relu) {
+                        rectify(tile, p.tileLength());
+                    }
+                    compact(tile, p);
+                    yb.put(yOff + n * outPerImage, tile, 0, outPerImage);
                 }
-                compact(tile, p);
-                yb.put(yOff + n * outPerImage, tile, 0, outPerImage);
-            }
-        });
+            });
+        } finally {
+            KeepAlive.fence(xPlain, y);
+        }
         return y;
     }
 
@@ -214,40 +218,44 @@ final class DirectConvFloat {
         float[][] dwParts = new float[chunks][needKernel ? g.k() * p.fp() : 0];
         float[][] dbParts = new float[chunks][hasBias ? p.fp() : 0];
         int inPerImage = g.h() * g.w() * g.c();
-        ImageParts.run(g.n(), (chunk, first, count) -> {
-            Scratch s = Scratch.get();
-            float[] img = s.floats("direct.image", p.imageLength());
-            float[] z = s.floats("direct.z", p.zLength());
-            Arrays.fill(img, 0, p.imageLength(), 0f);
-            Arrays.fill(z, 0, p.zLength(), 0f);   // only the strided cells are rewritten, lanes f..fp-1 never
-            float[] dxTile = needInput ? s.floats("direct.dx", inPerImage) : null;
-            int outPerImage = g.cellsPerImage() * g.f();
-            float[] dyTile = yb == null ? null : s.floats("direct.dy", outPerImage);
-            float[] yTile = yb == null ? null : s.floats("direct.y", outPerImage);
-            for (int n = first; n < first + count; n++) {
-                if (needKernel) {
-                    loadImage(xb, xOff, n, p, img);
+        try {
+            ImageParts.run(g.n(), (chunk, first, count) -> {
+                Scratch s = Scratch.get();
+                float[] img = s.floats("direct.image", p.imageLength());
+                float[] z = s.floats("direct.z", p.zLength());
+                Arrays.fill(img, 0, p.imageLength(), 0f);
+                Arrays.fill(z, 0, p.zLength(), 0f);   // only the strided cells are rewritten, lanes f..fp-1 never
+                float[] dxTile = needInput ? s.floats("direct.dx", inPerImage) : null;
+                int outPerImage = g.cellsPerImage() * g.f();
+                float[] dyTile = yb == null ? null : s.floats("direct.dy", outPerImage);
+                float[] yTile = yb == null ? null : s.floats("direct.y", outPerImage);
+                for (int n = first; n < first + count; n++) {
+                    if (needKernel) {
+                        loadImage(xb, xOff, n, p, img);
+                    }
+                    if (yb == null) {
+                        loadGradient(dyb, dyOff, n, p, z);
+                    } else {
+                        dyb.get(dyOff + n * outPerImage, dyTile, 0, outPerImage);
+                        yb.get(yOff + n * outPerImage, yTile, 0, outPerImage);
+                        maskByPositive(dyTile, yTile, outPerImage);
+                        loadGradient(dyTile, n, p, z);
+                    }
+                    if (hasBias) {
+                        biasGradient(z, p, dbParts[chunk]);
+                    }
+                    if (needKernel) {
+                        kernelGradient(img, z, p, dwParts[chunk]);
+                    }
+                    if (needInput) {
+                        inputGradient(z, w, p, dxTile);
+                        dxb.put(dxOff + n * inPerImage, dxTile, 0, inPerImage);
+                    }
                 }
-                if (yb == null) {
-                    loadGradient(dyb, dyOff, n, p, z);
-                } else {
-                    dyb.get(dyOff + n * outPerImage, dyTile, 0, outPerImage);
-                    yb.get(yOff + n * outPerImage, yTile, 0, outPerImage);
-                    maskByPositive(dyTile, yTile, outPerImage);
-                    loadGradient(dyTile, n, p, z);
-                }
-                if (hasBias) {
-                    biasGradient(z, p, dbParts[chunk]);
-                }
-                if (needKernel) {
-                    kernelGradient(img, z, p, dwParts[chunk]);
-                }
-                if (needInput) {
-                    inputGradient(z, w, p, dxTile);
-                    dxb.put(dxOff + n * inPerImage, dxTile, 0, inPerImage);
-                }
-            }
-        });
+            });
+        } finally {
+            KeepAlive.fence(xPlain, dyPlain, yPlain, dx);
+        }
         INDArray dKernel = needKernel ? fromPadded(sumParts(dwParts), g.k(), g.f(), p.fp(), g.kh(), g.kw(), g.c(), g.f())
                 : null;
         INDArray db = hasBias ? fromPadded(sumParts(dbParts), 1, g.f(), p.fp(), g.f()) : null;
@@ -691,8 +699,12 @@ final class DirectConvFloat {
         FloatBuffer in = plain.data().asNioFloat();
         int from = Math.toIntExact(plain.offset());
         float[] out = new float[rows * stride];
-        for (int r = 0; r < rows; r++) {
-            in.get(from + r * cols, out, r * stride, cols);
+        try {
+            for (int r = 0; r < rows; r++) {
+                in.get(from + r * cols, out, r * stride, cols);
+            }
+        } finally {
+            KeepAlive.fence(plain);
         }
         return out;
     }

@@ -37,14 +37,18 @@ public final class ElementwiseOps {
         INDArray y = Nd4j.createUninitialized(DataType.FLOAT, z.shape(), 'c');
         FloatBuffer in = z.data().asNioFloat();
         FloatBuffer out = y.data().asNioFloat();
-        forBlocks(Math.toIntExact(z.length()), (at, len, buf) -> {
-            float[] a = buf.a;
-            in.get(at, a, 0, len);
-            for (int i = 0; i < len; i++) {
-                a[i] = a[i] < 0f ? 0f : a[i];
-            }
-            out.put(at, a, 0, len);
-        });
+        try {
+            forBlocks(Math.toIntExact(z.length()), (at, len, buf) -> {
+                float[] a = buf.a;
+                in.get(at, a, 0, len);
+                for (int i = 0; i < len; i++) {
+                    a[i] = a[i] < 0f ? 0f : a[i];
+                }
+                out.put(at, a, 0, len);
+            });
+        } finally {
+            KeepAlive.fence(z, y);
+        }
         return y;
     }
 
@@ -60,16 +64,20 @@ public final class ElementwiseOps {
         FloatBuffer o = out.data().asNioFloat();
         FloatBuffer g = dy.data().asNioFloat();
         FloatBuffer d = dx.data().asNioFloat();
-        forBlocks(Math.toIntExact(dy.length()), (at, len, buf) -> {
-            float[] a = buf.a;
-            float[] b = buf.b;
-            o.get(at, a, 0, len);
-            g.get(at, b, 0, len);
-            for (int i = 0; i < len; i++) {
-                b[i] = a[i] > 0f ? b[i] : 0f;
-            }
-            d.put(at, b, 0, len);
-        });
+        try {
+            forBlocks(Math.toIntExact(dy.length()), (at, len, buf) -> {
+                float[] a = buf.a;
+                float[] b = buf.b;
+                o.get(at, a, 0, len);
+                g.get(at, b, 0, len);
+                for (int i = 0; i < len; i++) {
+                    b[i] = a[i] > 0f ? b[i] : 0f;
+                }
+                d.put(at, b, 0, len);
+            });
+        } finally {
+            KeepAlive.fence(out, dy, dx);
+        }
         return dx;
     }
 
@@ -104,16 +112,20 @@ public final class ElementwiseOps {
         }
         float[] b = bias.reshape(c).toFloatVector();
         FloatBuffer yb = y.data().asNioFloat();
-        forBlocks(Math.toIntExact(y.length()), (at, len, buf) -> {
-            float[] a = buf.a;
-            yb.get(at, a, 0, len);
-            int ch = at % c;
-            for (int i = 0; i < len; i++) {
-                a[i] += b[ch];
-                ch = ch + 1 == c ? 0 : ch + 1;
-            }
-            yb.put(at, a, 0, len);
-        });
+        try {
+            forBlocks(Math.toIntExact(y.length()), (at, len, buf) -> {
+                float[] a = buf.a;
+                yb.get(at, a, 0, len);
+                int ch = at % c;
+                for (int i = 0; i < len; i++) {
+                    a[i] += b[ch];
+                    ch = ch + 1 == c ? 0 : ch + 1;
+                }
+                yb.put(at, a, 0, len);
+            });
+        } finally {
+            KeepAlive.fence(y);
+        }
         return true;
     }
 
@@ -134,27 +146,31 @@ public final class ElementwiseOps {
         FloatBuffer gb = g.data().asNioFloat();
         FloatBuffer mb = m.data().asNioFloat();
         FloatBuffer vb = v.data().asNioFloat();
-        forBlocks(Math.toIntExact(w.length()), (at, len, buf) -> {
-            float[] wa = buf.a;
-            float[] ga = buf.b;
-            float[] ma = buf.c;
-            float[] va = buf.d;
-            wb.get(at, wa, 0, len);
-            gb.get(at, ga, 0, len);
-            mb.get(at, ma, 0, len);
-            vb.get(at, va, 0, len);
-            for (int i = 0; i < len; i++) {
-                double gi = ga[i];
-                double mi = beta1 * ma[i] + (1 - beta1) * gi;
-                double vi = beta2 * va[i] + (1 - beta2) * gi * gi;
-                ma[i] = (float) mi;
-                va[i] = (float) vi;
-                wa[i] = (float) (wa[i] - lrT * mi / (Math.sqrt(vi) + epsilon));
-            }
-            wb.put(at, wa, 0, len);
-            mb.put(at, ma, 0, len);
-            vb.put(at, va, 0, len);
-        });
+        try {
+            forBlocks(Math.toIntExact(w.length()), (at, len, buf) -> {
+                float[] wa = buf.a;
+                float[] ga = buf.b;
+                float[] ma = buf.c;
+                float[] va = buf.d;
+                wb.get(at, wa, 0, len);
+                gb.get(at, ga, 0, len);
+                mb.get(at, ma, 0, len);
+                vb.get(at, va, 0, len);
+                for (int i = 0; i < len; i++) {
+                    double gi = ga[i];
+                    double mi = beta1 * ma[i] + (1 - beta1) * gi;
+                    double vi = beta2 * va[i] + (1 - beta2) * gi * gi;
+                    ma[i] = (float) mi;
+                    va[i] = (float) vi;
+                    wa[i] = (float) (wa[i] - lrT * mi / (Math.sqrt(vi) + epsilon));
+                }
+                wb.put(at, wa, 0, len);
+                mb.put(at, ma, 0, len);
+                vb.put(at, va, 0, len);
+            });
+        } finally {
+            KeepAlive.fence(w, g, m, v);
+        }
         return true;
     }
 

@@ -22,10 +22,12 @@ final class FlatCopy {
         double[] out = new double[len];
         if (p.dataType() == DataType.DOUBLE) {
             p.data().asNioDouble().get(0, out, 0, len);
+            KeepAlive.fence(p);
         } else if (p.dataType() == DataType.FLOAT) {
             FloatBuffer fb = p.data().asNioFloat();
             float[] tmp = new float[len];
             fb.get(0, tmp, 0, len);
+            KeepAlive.fence(p);
             for (int i = 0; i < len; i++) {
                 out[i] = tmp[i];
             }

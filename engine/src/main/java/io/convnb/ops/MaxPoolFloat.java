@@ -34,16 +34,20 @@ final class MaxPoolFloat {
         int outImage = g.oh() * g.ow() * c;
         INDArray result = Nd4j.createUninitialized(DataType.FLOAT, new long[] {g.n(), g.oh(), g.ow(), c}, 'c');
         FloatBuffer dst = result.data().asNioFloat();
-        ImageParts.run(g.n(), (chunk, first, count) -> {
-            Scratch scratch = Scratch.get();
-            float[] in = scratch.floats("pool.in", inImage);
-            float[] out = scratch.floats("pool.out", outImage);
-            for (int n = first; n < first + count; n++) {
-                src.get(n * inImage, in, 0, inImage);
-                maxImage(in, out, ph, pw, g);
-                dst.put(n * outImage, out, 0, outImage);
-            }
-        });
+        try {
+            ImageParts.run(g.n(), (chunk, first, count) -> {
+                Scratch scratch = Scratch.get();
+                float[] in = scratch.floats("pool.in", inImage);
+                float[] out = scratch.floats("pool.out", outImage);
+                for (int n = first; n < first + count; n++) {
+                    src.get(n * inImage, in, 0, inImage);
+                    maxImage(in, out, ph, pw, g);
+                    dst.put(n * outImage, out, 0, outImage);
+                }
+            });
+        } finally {
+            KeepAlive.fence(plain, result);
+        }
         return new PoolResult(result, null, x.shape(), plain, ph, pw, spec);
     }
 
@@ -80,50 +84,56 @@ final class MaxPoolFloat {
         int pw = r.poolW();
         INDArray plain = OpChecks.plain(dy);
         FloatBuffer gySrc = plain.data().asNioFloat();
-        FloatBuffer xSrc = r.input().data().asNioFloat();
-        FloatBuffer ySrc = OpChecks.plain(r.output()).data().asNioFloat();
+        INDArray input = r.input();
+        INDArray output = OpChecks.plain(r.output());
+        FloatBuffer xSrc = input.data().asNioFloat();
+        FloatBuffer ySrc = output.data().asNioFloat();
         final int c = g.c();
         final int w = g.w();
         int inImage = g.h() * w * c;
         int outImage = g.oh() * g.ow() * c;
         INDArray result = Nd4j.createUninitialized(DataType.FLOAT, r.inputShape(), 'c');
         FloatBuffer dst = result.data().asNioFloat();
-        ImageParts.run(g.n(), (chunk, first, count) -> {
-            Scratch scratch = Scratch.get();
-            float[] in = scratch.floats("pool.in", inImage);
-            float[] dx = scratch.floats("pool.dx", inImage);
-            float[] y = scratch.floats("pool.out", outImage);
-            float[] gy = scratch.floats("pool.dy", outImage);
-            float[] open = scratch.floats("pool.open", c);
-            for (int n = first; n < first + count; n++) {
-                xSrc.get(n * inImage, in, 0, inImage);
-                ySrc.get(n * outImage, y, 0, outImage);
-                gySrc.get(n * outImage, gy, 0, outImage);
-                Arrays.fill(dx, 0, inImage, 0f);
-                int o = 0;
-                for (int oh = 0; oh < g.oh(); oh++) {
-                    int h0 = Math.max(0, oh * g.sh() - g.pt());
-                    int h1 = Math.min(g.h(), oh * g.sh() - g.pt() + ph);
-                    for (int ow = 0; ow < g.ow(); ow++, o += c) {
-                        int w0 = Math.max(0, ow * g.sw() - g.pl());
-                        int w1 = Math.min(w, ow * g.sw() - g.pl() + pw);
-                        // open[ch] = 1 until the channel's winner is found; branch-free so it vectorizes.
-                        Arrays.fill(open, 0, c, 1f);
-                        for (int ih = h0; ih < h1; ih++) {
-                            for (int iw = w0; iw < w1; iw++) {
-                                int cell = (ih * w + iw) * c;
-                                for (int ch = 0; ch < c; ch++) {
-                                    float hit = in[cell + ch] == y[o + ch] ? open[ch] : 0f;
-                                    dx[cell + ch] += hit * gy[o + ch];
-                                    open[ch] -= hit;
+        try {
+            ImageParts.run(g.n(), (chunk, first, count) -> {
+                Scratch scratch = Scratch.get();
+                float[] in = scratch.floats("pool.in", inImage);
+                float[] dx = scratch.floats("pool.dx", inImage);
+                float[] y = scratch.floats("pool.out", outImage);
+                float[] gy = scratch.floats("pool.dy", outImage);
+                float[] open = scratch.floats("pool.open", c);
+                for (int n = first; n < first + count; n++) {
+                    xSrc.get(n * inImage, in, 0, inImage);
+                    ySrc.get(n * outImage, y, 0, outImage);
+                    gySrc.get(n * outImage, gy, 0, outImage);
+                    Arrays.fill(dx, 0, inImage, 0f);
+                    int o = 0;
+                    for (int oh = 0; oh < g.oh(); oh++) {
+                        int h0 = Math.max(0, oh * g.sh() - g.pt());
+                        int h1 = Math.min(g.h(), oh * g.sh() - g.pt() + ph);
+                        for (int ow = 0; ow < g.ow(); ow++, o += c) {
+                            int w0 = Math.max(0, ow * g.sw() - g.pl());
+                            int w1 = Math.min(w, ow * g.sw() - g.pl() + pw);
+                            // open[ch] = 1 until the channel's winner is found; branch-free so it vectorizes.
+                            Arrays.fill(open, 0, c, 1f);
+                            for (int ih = h0; ih < h1; ih++) {
+                                for (int iw = w0; iw < w1; iw++) {
+                                    int cell = (ih * w + iw) * c;
+                                    for (int ch = 0; ch < c; ch++) {
+                                        float hit = in[cell + ch] == y[o + ch] ? open[ch] : 0f;
+                                        dx[cell + ch] += hit * gy[o + ch];
+                                        open[ch] -= hit;
+                                    }
                                 }
                             }
                         }
                     }
+                    dst.put(n * inImage, dx, 0, inImage);
                 }
-                dst.put(n * inImage, dx, 0, inImage);
-            }
-        });
+            });
+        } finally {
+            KeepAlive.fence(plain, input, output, result);
+        }
         return result;
     }
 
@@ -137,35 +147,39 @@ final class MaxPoolFloat {
         int outImage = g.oh() * g.ow() * c;
         INDArray result = Nd4j.createUninitialized(DataType.FLOAT, new long[] {g.n(), g.oh(), g.ow(), c}, 'c');
         FloatBuffer dst = result.data().asNioFloat();
-        ImageParts.run(g.n(), (chunk, first, count) -> {
-            Scratch scratch = Scratch.get();
-            float[] in = scratch.floats("pool.in", inImage);
-            float[] out = scratch.floats("pool.out", outImage);
-            for (int n = first; n < first + count; n++) {
-                src.get(base + n * inImage, in, 0, inImage);
-                int o = 0;
-                for (int oh = 0; oh < g.oh(); oh++) {
-                    int h0 = Math.max(0, oh * g.sh() - g.pt()), h1 = Math.min(g.h(), oh * g.sh() - g.pt() + ph);
-                    for (int ow = 0; ow < g.ow(); ow++, o += c) {
-                        int w0 = Math.max(0, ow * g.sw() - g.pl()), w1 = Math.min(g.w(), ow * g.sw() - g.pl() + pw);
-                        float inv = (float) (1.0 / ((h1 - h0) * (w1 - w0)));
-                        Arrays.fill(out, o, o + c, 0f);
-                        for (int ih = h0; ih < h1; ih++) {
-                            for (int iw = w0; iw < w1; iw++) {
-                                int cell = (ih * g.w() + iw) * c;
-                                for (int ch = 0; ch < c; ch++) {
-                                    out[o + ch] += in[cell + ch];
+        try {
+            ImageParts.run(g.n(), (chunk, first, count) -> {
+                Scratch scratch = Scratch.get();
+                float[] in = scratch.floats("pool.in", inImage);
+                float[] out = scratch.floats("pool.out", outImage);
+                for (int n = first; n < first + count; n++) {
+                    src.get(base + n * inImage, in, 0, inImage);
+                    int o = 0;
+                    for (int oh = 0; oh < g.oh(); oh++) {
+                        int h0 = Math.max(0, oh * g.sh() - g.pt()), h1 = Math.min(g.h(), oh * g.sh() - g.pt() + ph);
+                        for (int ow = 0; ow < g.ow(); ow++, o += c) {
+                            int w0 = Math.max(0, ow * g.sw() - g.pl()), w1 = Math.min(g.w(), ow * g.sw() - g.pl() + pw);
+                            float inv = (float) (1.0 / ((h1 - h0) * (w1 - w0)));
+                            Arrays.fill(out, o, o + c, 0f);
+                            for (int ih = h0; ih < h1; ih++) {
+                                for (int iw = w0; iw < w1; iw++) {
+                                    int cell = (ih * g.w() + iw) * c;
+                                    for (int ch = 0; ch < c; ch++) {
+                                        out[o + ch] += in[cell + ch];
+                                    }
                                 }
                             }
-                        }
-                        for (int ch = 0; ch < c; ch++) {
-                            out[o + ch] *= inv;
+                            for (int ch = 0; ch < c; ch++) {
+                                out[o + ch] *= inv;
+                            }
                         }
                     }
+                    dst.put(n * outImage, out, 0, outImage);
                 }
-                dst.put(n * outImage, out, 0, outImage);
-            }
-        });
+            });
+        } finally {
+            KeepAlive.fence(plain, result);
+        }
         return result;
     }
 
@@ -179,32 +193,36 @@ final class MaxPoolFloat {
         int outImage = g.oh() * g.ow() * c;
         INDArray result = Nd4j.createUninitialized(DataType.FLOAT, new long[] {g.n(), g.h(), g.w(), c}, 'c');
         FloatBuffer dst = result.data().asNioFloat();
-        ImageParts.run(g.n(), (chunk, first, count) -> {
-            Scratch scratch = Scratch.get();
-            float[] gy = scratch.floats("pool.dy", outImage);
-            float[] dx = scratch.floats("pool.dx", inImage);
-            for (int n = first; n < first + count; n++) {
-                src.get(base + n * outImage, gy, 0, outImage);
-                Arrays.fill(dx, 0, inImage, 0f);
-                int o = 0;
-                for (int oh = 0; oh < g.oh(); oh++) {
-                    int h0 = Math.max(0, oh * g.sh() - g.pt()), h1 = Math.min(g.h(), oh * g.sh() - g.pt() + ph);
-                    for (int ow = 0; ow < g.ow(); ow++, o += c) {
-                        int w0 = Math.max(0, ow * g.sw() - g.pl()), w1 = Math.min(g.w(), ow * g.sw() - g.pl() + pw);
-                        float inv = (float) (1.0 / ((h1 - h0) * (w1 - w0)));
-                        for (int ih = h0; ih < h1; ih++) {
-                            for (int iw = w0; iw < w1; iw++) {
-                                int cell = (ih * g.w() + iw) * c;
-                                for (int ch = 0; ch < c; ch++) {
-                                    dx[cell + ch] += gy[o + ch] * inv;
+        try {
+            ImageParts.run(g.n(), (chunk, first, count) -> {
+                Scratch scratch = Scratch.get();
+                float[] gy = scratch.floats("pool.dy", outImage);
+                float[] dx = scratch.floats("pool.dx", inImage);
+                for (int n = first; n < first + count; n++) {
+                    src.get(base + n * outImage, gy, 0, outImage);
+                    Arrays.fill(dx, 0, inImage, 0f);
+                    int o = 0;
+                    for (int oh = 0; oh < g.oh(); oh++) {
+                        int h0 = Math.max(0, oh * g.sh() - g.pt()), h1 = Math.min(g.h(), oh * g.sh() - g.pt() + ph);
+                        for (int ow = 0; ow < g.ow(); ow++, o += c) {
+                            int w0 = Math.max(0, ow * g.sw() - g.pl()), w1 = Math.min(g.w(), ow * g.sw() - g.pl() + pw);
+                            float inv = (float) (1.0 / ((h1 - h0) * (w1 - w0)));
+                            for (int ih = h0; ih < h1; ih++) {
+                                for (int iw = w0; iw < w1; iw++) {
+                                    int cell = (ih * g.w() + iw) * c;
+                                    for (int ch = 0; ch < c; ch++) {
+                                        dx[cell + ch] += gy[o + ch] * inv;
+                                    }
                                 }
                             }
                         }
                     }
+                    dst.put(n * inImage, dx, 0, inImage);
                 }
-                dst.put(n * inImage, dx, 0, inImage);
-            }
-        });
+            });
+        } finally {
+            KeepAlive.fence(plain, result);
+        }
         return result;
     }
 }

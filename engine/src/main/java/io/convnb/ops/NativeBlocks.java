@@ -9,14 +9,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Bulk reads and writes of blocks of a contiguous C-order FLOAT or DOUBLE array as doubles, for Java
  * kernels that run one code path for both types (FLOAT in training, DOUBLE in the gradient checks). A
  * FLOAT block is copied into a float stage and widened; absolute bulk access never moves the buffer's
- * position, so several threads may use one instance.
+ * position, so several threads may use one instance. The views do not keep the native memory alive:
+ * this holder refers to the array, and its users fence the holder after their last access (see
+ * {@link KeepAlive}).
  */
 final class NativeBlocks {
+    /** Keeps the array's memory alive as long as this holder is (the buffers below do not). */
+    private final INDArray owner;
     private final FloatBuffer floats;
     private final DoubleBuffer doubles;
     private final int base;
 
     private NativeBlocks(INDArray a) {
+        this.owner = a;
         this.base = Math.toIntExact(a.offset());
         this.floats = a.dataType() == DataType.FLOAT ? a.data().asNioFloat() : null;
         this.doubles = a.dataType() == DataType.DOUBLE ? a.data().asNioDouble() : null;

@@ -91,6 +91,18 @@ class BatchNormOpsTest {
         assertClose(what + " dx", ref[3], dx, tol);
         assertArrayEquals(ref[4], dGamma, tol * 10, what + " dgamma");
         assertArrayEquals(ref[5], dBeta, tol * 10, what + " dbeta");
+        // fixed (moving) statistics: the affine map's gradient, dx = dy * gamma * invStd
+        double[] fixedDx = new double[x.v().length];
+        for (int i = 0; i < fixedDx.length; i++) {
+            fixedDx[i] = dy.v()[i] * gamma[i % c] * invStd[i % c];
+        }
+        double[] dGammaFixed = new double[c];
+        double[] dBetaFixed = new double[c];
+        INDArray dxFixed = BatchNormOps.backward(xNd, nd(dy, type), m.mean(), invStd, gamma, dGammaFixed, dBetaFixed, false);
+        assertEquals(type, dxFixed.dataType());
+        assertClose(what + " dx with fixed statistics", fixedDx, dxFixed.reshape(dxFixed.length()), tol);
+        assertArrayEquals(ref[4], dGammaFixed, tol * 10, what + " dgamma with fixed statistics");
+        assertArrayEquals(ref[5], dBetaFixed, tol * 10, what + " dbeta with fixed statistics");
     }
 
     @Test
