@@ -224,7 +224,7 @@ MALFORMED = [
     ("%%conv kernel=nosuch\n1 2\n3 4", "%%conv: kernel=nosuch is not valid: there is no kernel of that name."),
     ("%%conv stride=0\n1 2 3\n4 5 6\n7 8 9\n\n1 0\n0 1", "%%conv: stride=0 is not valid"),
     ("%%conv\n1 2 3\n4 5 6\n7 8 9", "%%conv: the body must hold the input matrix, a blank line and the kernel matrix"),
-    ("%dataset cifar", "%dataset: unknown data set 'cifar'. Accepted: fashion-mnist, mnist."),
+    ("%dataset cifar", "%dataset: unknown data set 'cifar'. Accepted: fashion-mnist, mnist, or the path of your own data"),
     ("%dataset fashion-mnist split=dev", "%dataset: split=dev is not valid"),
     ("%dataset mnist n=0", "%dataset: n=0 is not valid: n must be >= 1."),
     ("%environment all", "%environment takes no arguments but --help, received 'all'."),
