@@ -859,7 +859,7 @@ show(Explain.gradCamByClass(model, shoes, 7, 9, 5));
     md(r"""
 Read the columns against each other. For the sneakers, the Sneaker evidence runs along the sole and the
 toe, and part of it lies on the black band just above or below the shoe. For the boots, the Ankle boot
-evidence sits at the top of the shaft, a height a sneaker never reaches, and around the heel. Some of the
+evidence sits above the top of the shaft, a height a sneaker never reaches, and along the sole. Some of the
 evidence is *background*: "nothing here" is informative when the other class would have something there.
 The Sandal column mostly lights up empty background above the shoe, the kind of space a sandal's straps
 leave open. The open-sided boot in the sixth row is taken for a sandal, and its Ankle boot map is confined
