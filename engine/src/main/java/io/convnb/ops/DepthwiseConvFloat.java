@@ -161,8 +161,8 @@ final class DepthwiseConvFloat {
     static INDArray forward(INDArray x, INDArray kernel, INDArray biasOrNull, ConvGeometry g, ChannelwiseKernels kern) {
         Plan p = Plan.of(g, kern.lanes());
         final int fp = p.fp(), f = g.f(), ow = g.ow();
-        float[] w = paddedRows(kernel, g.k(), f, fp);
-        float[] b = biasOrNull == null ? new float[fp] : paddedRows(biasOrNull, 1, f, fp);
+        float[] w = PaddedRows.paddedRows(kernel, g.k(), f, fp);
+        float[] b = biasOrNull == null ? new float[fp] : PaddedRows.paddedRows(biasOrNull, 1, f, fp);
         INDArray xPlain = OpChecks.plain(x);
         FloatBuffer xb = xPlain.data().asNioFloat();
         int xOff = Math.toIntExact(xPlain.offset());
@@ -202,7 +202,7 @@ final class DepthwiseConvFloat {
                                   boolean hasBias, ChannelwiseKernels kern) {
         Plan p = Plan.of(g, kern.lanes());
         final int fp = p.fp(), ow = g.ow();
-        float[] w = needInput ? paddedRows(kernel, g.k(), g.f(), fp) : null;
+        float[] w = needInput ? PaddedRows.paddedRows(kernel, g.k(), g.f(), fp) : null;
         float[] zeros = new float[fp];
         INDArray xPlain = OpChecks.plain(x), dyPlain = OpChecks.plain(dy);
         FloatBuffer xb = xPlain.data().asNioFloat(), dyb = dyPlain.data().asNioFloat();
@@ -247,8 +247,8 @@ final class DepthwiseConvFloat {
         } finally {
             KeepAlive.fence(xPlain, dyPlain, dx);
         }
-        INDArray dKernel = fromPadded(sumParts(dwParts), g.k(), g.f(), fp, g.kh(), g.kw(), g.cg(), g.f());
-        INDArray db = hasBias ? fromPadded(sumParts(dbParts), 1, g.f(), fp, g.f()) : null;
+        INDArray dKernel = PaddedRows.fromPadded(PaddedRows.sumParts(dwParts), g.k(), g.f(), fp, g.kh(), g.kw(), g.cg(), g.f());
+        INDArray db = hasBias ? PaddedRows.fromPadded(PaddedRows.sumParts(dbParts), 1, g.f(), fp, g.f()) : null;
         return new ConvGradients(dx, dKernel, db);
     }
 
@@ -358,42 +358,5 @@ final class DepthwiseConvFloat {
                 System.arraycopy(row, k * fp, row, k * f, f);
             }
         }
-    }
-
-    /** A (rows, cols) tensor as a Java array of rows padded with zeros to {@code stride}. */
-    private static float[] paddedRows(INDArray a, int rows, int cols, int stride) {
-        INDArray plain = OpChecks.plain(a);
-        FloatBuffer in = plain.data().asNioFloat();
-        int from = Math.toIntExact(plain.offset());
-        float[] out = new float[rows * stride];
-        try {
-            for (int r = 0; r < rows; r++) {
-                in.get(from + r * cols, out, r * stride, cols);
-            }
-        } finally {
-            KeepAlive.fence(plain);
-        }
-        return out;
-    }
-
-    private static float[] sumParts(float[][] parts) {
-        float[] sum = parts[0];
-        for (int k = 1; k < parts.length; k++) {
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += parts[k][i];
-            }
-        }
-        return sum;
-    }
-
-    /** A new C-order tensor of the given shape from rows padded to {@code stride}. */
-    private static INDArray fromPadded(float[] padded, int rows, int cols, int stride, long... shape) {
-        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
-        FloatBuffer buf = out.data().asNioFloat();
-        int to = Math.toIntExact(out.offset());
-        for (int r = 0; r < rows; r++) {
-            buf.put(to + r * cols, padded, r * stride, cols);
-        }
-        return out;
     }
 }

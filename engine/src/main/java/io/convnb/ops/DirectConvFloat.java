@@ -163,8 +163,8 @@ final class DirectConvFloat {
      */
     static INDArray forward(INDArray x, INDArray kernel, INDArray biasOrNull, ConvGeometry g, boolean relu) {
         Plan p = Plan.of(g);
-        float[] w = paddedRows(kernel, g.k(), g.f(), p.fp());
-        float[] b = biasOrNull == null ? new float[p.fp()] : paddedRows(biasOrNull, 1, g.f(), p.fp());
+        float[] w = PaddedRows.paddedRows(kernel, g.k(), g.f(), p.fp());
+        float[] b = biasOrNull == null ? new float[p.fp()] : PaddedRows.paddedRows(biasOrNull, 1, g.f(), p.fp());
         INDArray xPlain = OpChecks.plain(x);
         FloatBuffer xb = xPlain.data().asNioFloat();
         int xOff = Math.toIntExact(xPlain.offset());
@@ -203,7 +203,7 @@ final class DirectConvFloat {
     static ConvGradients backward(INDArray x, INDArray kernel, INDArray dy, INDArray reluOutputOrNull, ConvGeometry g,
                                   boolean needInput, boolean needKernel, boolean hasBias) {
         Plan p = Plan.of(g);
-        float[] w = needInput ? paddedRows(kernel, g.k(), g.f(), p.fp()) : null;
+        float[] w = needInput ? PaddedRows.paddedRows(kernel, g.k(), g.f(), p.fp()) : null;
         INDArray xPlain = OpChecks.plain(x), dyPlain = OpChecks.plain(dy);
         FloatBuffer xb = xPlain.data().asNioFloat(), dyb = dyPlain.data().asNioFloat();
         int xOff = Math.toIntExact(xPlain.offset()), dyOff = Math.toIntExact(dyPlain.offset());
@@ -256,9 +256,9 @@ final class DirectConvFloat {
         } finally {
             KeepAlive.fence(xPlain, dyPlain, yPlain, dx);
         }
-        INDArray dKernel = needKernel ? fromPadded(sumParts(dwParts), g.k(), g.f(), p.fp(), g.kh(), g.kw(), g.c(), g.f())
+        INDArray dKernel = needKernel ? PaddedRows.fromPadded(PaddedRows.sumParts(dwParts), g.k(), g.f(), p.fp(), g.kh(), g.kw(), g.c(), g.f())
                 : null;
-        INDArray db = hasBias ? fromPadded(sumParts(dbParts), 1, g.f(), p.fp(), g.f()) : null;
+        INDArray db = hasBias ? PaddedRows.fromPadded(PaddedRows.sumParts(dbParts), 1, g.f(), p.fp(), g.f()) : null;
         return new ConvGradients(dx, dKernel, db);
     }
 
@@ -691,42 +691,5 @@ final class DirectConvFloat {
         for (int cell = 1; cell < p.g().cellsPerImage(); cell++) {
             System.arraycopy(tile, cell * fp, tile, cell * f, f);
         }
-    }
-
-    /** A (rows, cols) tensor as a Java array of rows padded with zeros to {@code stride}. */
-    private static float[] paddedRows(INDArray a, int rows, int cols, int stride) {
-        INDArray plain = OpChecks.plain(a);
-        FloatBuffer in = plain.data().asNioFloat();
-        int from = Math.toIntExact(plain.offset());
-        float[] out = new float[rows * stride];
-        try {
-            for (int r = 0; r < rows; r++) {
-                in.get(from + r * cols, out, r * stride, cols);
-            }
-        } finally {
-            KeepAlive.fence(plain);
-        }
-        return out;
-    }
-
-    private static float[] sumParts(float[][] parts) {
-        float[] sum = parts[0];
-        for (int k = 1; k < parts.length; k++) {
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += parts[k][i];
-            }
-        }
-        return sum;
-    }
-
-    /** A new C-order tensor of the given shape from rows padded to {@code stride}. */
-    private static INDArray fromPadded(float[] padded, int rows, int cols, int stride, long... shape) {
-        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
-        FloatBuffer buf = out.data().asNioFloat();
-        int to = Math.toIntExact(out.offset());
-        for (int r = 0; r < rows; r++) {
-            buf.put(to + r * cols, padded, r * stride, cols);
-        }
-        return out;
     }
 }
