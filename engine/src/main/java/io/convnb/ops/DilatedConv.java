@@ -70,25 +70,7 @@ final class DilatedConv {
         int subLen = sg.n() * sg.h() * sg.w() * c;
         float[] s = scratch.floats("dilated.sub", subLen);
         Arrays.fill(s, 0, subLen, 0f);
-        for (int a = 0; a < g.dh(); a++) {
-            for (int b = 0; b < g.dw(); b++) {
-                for (int m = 0; m < g.n(); m++) {
-                    int bi = (a * g.dw() + b) * g.n() + m;
-                    for (int u = 0; u < sg.h(); u++) {
-                        int r = a + g.dh() * u - g.pt();
-                        if (r < 0 || r >= g.h()) {
-                            continue;
-                        }
-                        for (int v = 0; v < sg.w(); v++) {
-                            int col = b + g.dw() * v - g.pl();
-                            if (col >= 0 && col < g.w()) {
-                                System.arraycopy(xa, ((m * g.h() + r) * g.w() + col) * c, s, ((bi * sg.h() + u) * sg.w() + v) * c, c);
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        moveInputs(xa, s, g, sg, true);
         return toNative(s, subLen, sg.n(), sg.h(), sg.w(), c);
     }
 
@@ -102,25 +84,7 @@ final class DilatedConv {
         KeepAlive.fence(plain);
         float[] dx = scratch.floats("dilated.x", len);
         Arrays.fill(dx, 0, len, 0f);
-        for (int a = 0; a < g.dh(); a++) {
-            for (int b = 0; b < g.dw(); b++) {
-                for (int m = 0; m < g.n(); m++) {
-                    int bi = (a * g.dw() + b) * g.n() + m;
-                    for (int u = 0; u < sg.h(); u++) {
-                        int r = a + g.dh() * u - g.pt();
-                        if (r < 0 || r >= g.h()) {
-                            continue;
-                        }
-                        for (int v = 0; v < sg.w(); v++) {
-                            int col = b + g.dw() * v - g.pl();
-                            if (col >= 0 && col < g.w()) {
-                                System.arraycopy(s, ((bi * sg.h() + u) * sg.w() + v) * c, dx, ((m * g.h() + r) * g.w() + col) * c, c);
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        moveInputs(dx, s, g, sg, false);
         return toNative(dx, len, g.n(), g.h(), g.w(), c);
     }
 
@@ -147,6 +111,39 @@ final class DilatedConv {
         Arrays.fill(s, 0, subLen, 0f);
         moveOutputs(s, d, g, sg, false);
         return toNative(s, subLen, sg.n(), sg.oh(), sg.ow(), f);
+    }
+
+    /**
+     * Copies between an image batch (n, h, w, c) and its sub-image batch: sub-image cell (u, v) of image
+     * m, phase (a, b) is input cell (a + dh*u - pt, b + dw*v - pl); cells outside the input are left as
+     * they are (zero). {@code toSub} picks the direction.
+     */
+    private static void moveInputs(float[] image, float[] sub, ConvGeometry g, ConvGeometry sg, boolean toSub) {
+        int c = g.c();
+        for (int a = 0; a < g.dh(); a++) {
+            for (int b = 0; b < g.dw(); b++) {
+                for (int m = 0; m < g.n(); m++) {
+                    int bi = (a * g.dw() + b) * g.n() + m;
+                    for (int u = 0; u < sg.h(); u++) {
+                        int r = a + g.dh() * u - g.pt();
+                        if (r < 0 || r >= g.h()) {
+                            continue;
+                        }
+                        for (int v = 0; v < sg.w(); v++) {
+                            int col = b + g.dw() * v - g.pl();
+                            if (col >= 0 && col < g.w()) {
+                                int ii = ((m * g.h() + r) * g.w() + col) * c, si = ((bi * sg.h() + u) * sg.w() + v) * c;
+                                if (toSub) {
+                                    System.arraycopy(image, ii, sub, si, c);
+                                } else {
+                                    System.arraycopy(sub, si, image, ii, c);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** Copies between sub-output cells and output cells, in either direction. */
