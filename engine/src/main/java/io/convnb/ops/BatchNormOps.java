@@ -1,5 +1,6 @@
 package io.convnb.ops;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -22,7 +23,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Written as ND4J operations the same layer made about a dozen passes over the array and took 3-5x
  * PyTorch's time on (32, 56, 56, 64); these kernels read the input twice (statistics) and once more to
- * write the output, and the backward pass reads {@code dy} and {@code x} twice.
+ * write the output, and the backward pass reads {@code dy} and {@code x} twice. FLOAT arrays (training)
+ * take these passes in float arithmetic ({@link BatchNormFloat}); the double code here, which widened
+ * every element, ran 4-5x slower on them. DOUBLE arrays (the gradient checks) stay in double.
  */
 public final class BatchNormOps {
     /** Rows per block: the per-thread buffers stay small enough for the core's cache. */
@@ -39,6 +42,9 @@ public final class BatchNormOps {
     public static Moments moments(INDArray x) {
         INDArray plain = OpChecks.plain(x);
         int c = channels(plain);
+        if (plain.dataType() == DataType.FLOAT) {
+            return BatchNormFloat.moments(plain, c);
+        }
         int rows = Math.toIntExact(plain.length() / c);
         NativeBlocks in = NativeBlocks.of(plain);
         try {
@@ -97,6 +103,15 @@ public final class BatchNormOps {
             scale[ch] = gamma[ch] * invStd[ch];
             shift[ch] = beta[ch] - mean[ch] * scale[ch];
         }
+        if (plain.dataType() == DataType.FLOAT) {
+            float[] scaleF = new float[c];
+            float[] shiftF = new float[c];
+            for (int ch = 0; ch < c; ch++) {
+                scaleF[ch] = (float) scale[ch];
+                shiftF[ch] = (float) shift[ch];
+            }
+            return BatchNormFloat.affine(plain, c, scaleF, shiftF);
+        }
         INDArray y = Nd4j.createUninitialized(plain.dataType(), plain.shape(), 'c');
         NativeBlocks in = NativeBlocks.of(plain);
         NativeBlocks out = NativeBlocks.of(y);
@@ -140,6 +155,9 @@ public final class BatchNormOps {
         if (pdy.length() != px.length()) {
             throw new IllegalArgumentException("BatchNormOps.backward: the output gradient has shape " + OpChecks.shape(pdy)
                     + " but the input has shape " + OpChecks.shape(px) + "; pass the gradient of this layer's output.");
+        }
+        if (px.dataType() == DataType.FLOAT && pdy.dataType() == DataType.FLOAT) {
+            return BatchNormFloat.backward(px, pdy, c, mean, invStd, gamma, dGamma, dBeta, batchStatistics);
         }
         int rows = Math.toIntExact(px.length() / c);
         NativeBlocks xs = NativeBlocks.of(px);
@@ -212,7 +230,7 @@ public final class BatchNormOps {
         return Math.toIntExact(a.size(a.rank() - 1));
     }
 
-    private static double[] combine(double[][] parts, int c) {
+    static double[] combine(double[][] parts, int c) {
         double[] out = new double[c];
         for (double[] p : parts) {
             for (int ch = 0; ch < c; ch++) {

@@ -112,8 +112,16 @@ class BatchNormOpsTest {
         // Dense-layer shape (N, features), and fewer rows than cores have chunks.
         check(new int[] {3, 11}, DataType.DOUBLE, 0, 1e-12);
         check(new int[] {2, 4}, DataType.FLOAT, 0, 2e-5);
-        // Many rows in several blocks per chunk (16,384 elements a block).
+        // Many rows in several blocks per chunk (8,192 elements a block, float sums folded into double
+        // every 32 blocks): 3,600 rows of 64.
         check(new int[] {9, 20, 20, 64}, DataType.FLOAT, 0, 2e-5);
+        // Channel counts that do not divide the block (81 rows of 100, 2,730 rows of 3), a chunk tail
+        // shorter than a block, and one channel row longer than a block.
+        check(new int[] {7, 13, 17, 100}, DataType.FLOAT, 0, 2e-5);
+        check(new int[] {5, 31, 29, 3}, DataType.FLOAT, 0, 2e-5);
+        check(new int[] {6, 9000}, DataType.FLOAT, 0, 2e-5);
+        // 65,536 rows of 64: at least FOLD_BLOCKS blocks of 128 rows per chunk on up to 4 cores.
+        check(new int[] {16, 64, 64, 64}, DataType.FLOAT, 0, 2e-5);
     }
 
     @Test

@@ -1,0 +1,264 @@
+package io.convnb.ops;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The FLOAT passes of {@link BatchNormOps}, the training hot path. Each thread copies a block of rows
+ * from native memory into a float array that fits the core's cache, works on it, and writes the block
+ * back in bulk. The arithmetic is float, as in PyTorch's CPU kernels.
+ *
+ * <p>Every inner loop indexes all its arrays with the same index: per-channel constants are repeated
+ * to the block's length, and per-channel sums are kept per element of the block ({@link Layout}). The
+ * JIT turns such loops into SIMD code on any JVM, with or without the Vector API module, with the same
+ * bits; a loop that adds {@code x[at + j]} into {@code sum[j]} (two arrays that might be one, at
+ * different offsets) stays scalar and ran 5x slower. Sums are kept in float over at most
+ * {@link #FOLD_BLOCKS} blocks per element and then added to double totals, so a sum over a whole
+ * batch loses no more than float rounding of a few dozen terms. Blocks and fold points are fixed by
+ * the shape and the machine's core count, and chunk partials are added in chunk order, so results do
+ * not depend on which thread ran which chunk.
+ *
+ * <p>The same formulas as the DOUBLE path, rearranged to save operations per element: the backward
+ * sums use {@code x - mean} and scale by {@code invStd} once per channel, and dx is
+ * {@code a*dy - b*x + d} with per-channel {@code a, b, d}.
+ */
+final class BatchNormFloat {
+    /** Floats per block: a block, its per-element sums and constants stay in a core's L2 cache. */
+    private static final int BLOCK_ELEMENTS = 8_192;
+    /** Blocks summed per element in float before the sums go into the double totals. */
+    static final int FOLD_BLOCKS = 32;
+
+    private BatchNormFloat() {
+    }
+
+    /** Rows per block for C channels. */
+    record Layout(int c, int blockRows) {
+        static Layout of(int c) {
+            return new Layout(c, Math.max(1, BLOCK_ELEMENTS / c));
+        }
+
+        int block() {
+            return blockRows * c;
+        }
+
+        /** {@code values} (length C) repeated once per row of a block. */
+        float[] repeat(float[] values) {
+            float[] out = new float[block()];
+            for (int r = 0; r < blockRows; r++) {
+                System.arraycopy(values, 0, out, r * c, c);
+            }
+            return out;
+        }
+
+        /** Adds the per-element sums {@code sums} (one block long) to {@code total} (length C), and clears them. */
+        void fold(float[] sums, double[] total) {
+            for (int r = 0; r < blockRows; r++) {
+                for (int ch = 0; ch < c; ch++) {
+                    total[ch] += sums[r * c + ch];
+                }
+            }
+            Arrays.fill(sums, 0, block(), 0f);
+        }
+
+        /**
+         * Runs {@code block} over rows [first, first+count), one block at a time, and {@code fold} after
+         * every {@link #FOLD_BLOCKS} blocks and after the last.
+         */
+        void forBlocks(int first, int count, Block block, Runnable fold) {
+            int k = 0;
+            for (int r = first; r < first + count; r += blockRows) {
+                int n = Math.min(blockRows, first + count - r);
+                block.run(r * c, n * c);
+                if (++k % FOLD_BLOCKS == 0 || r + n == first + count) {
+                    fold.run();
+                }
+            }
+        }
+
+        void forBlocks(int first, int count, Block block) {
+            forBlocks(first, count, block, () -> { });
+        }
+    }
+
+    @FunctionalInterface
+    interface Block {
+        void run(int at, int len);
+    }
+
+    static BatchNormOps.Moments moments(INDArray plain, int c) {
+        int rows = Math.toIntExact(plain.length() / c);
+        Layout l = Layout.of(c);
+        int bl = l.block();
+        FloatBuffer in = plain.data().asNioFloat();
+        int base = Math.toIntExact(plain.offset());
+        try {
+            double[][] parts = new double[ImageParts.count(rows)][c];
+            ImageParts.run(rows, (chunk, first, count) -> {
+                float[] a = Scratch.get().floats("bn.a", bl);
+                float[] acc = Scratch.get().floats("bn.acc", bl);
+                Arrays.fill(acc, 0, bl, 0f);
+                l.forBlocks(first, count, (at, len) -> {
+                    in.get(base + at, a, 0, len);
+                    for (int i = 0; i < len; i++) {
+                        acc[i] += a[i];
+                    }
+                }, () -> l.fold(acc, parts[chunk]));
+            });
+            double[] mean = BatchNormOps.combine(parts, c);
+            float[] meanF = new float[c];
+            for (int ch = 0; ch < c; ch++) {
+                mean[ch] /= rows;
+                meanF[ch] = (float) mean[ch];
+            }
+            float[] m = l.repeat(meanF);
+            double[][] squares = new double[parts.length][c];
+            double[][] shifts = new double[parts.length][c];
+            ImageParts.run(rows, (chunk, first, count) -> {
+                float[] a = Scratch.get().floats("bn.a", bl);
+                float[] sq = Scratch.get().floats("bn.acc", bl);
+                float[] lin = Scratch.get().floats("bn.acc2", bl);
+                Arrays.fill(sq, 0, bl, 0f);
+                Arrays.fill(lin, 0, bl, 0f);
+                l.forBlocks(first, count, (at, len) -> {
+                    in.get(base + at, a, 0, len);
+                    for (int i = 0; i < len; i++) {
+                        float d = a[i] - m[i];
+                        sq[i] += d * d;
+                        lin[i] += d;
+                    }
+                }, () -> {
+                    l.fold(sq, squares[chunk]);
+                    l.fold(lin, shifts[chunk]);
+                });
+            });
+            // The squares are centred on the float mean; sum(d)^2/M corrects for its rounding.
+            double[] variance = BatchNormOps.combine(squares, c);
+            double[] shift = BatchNormOps.combine(shifts, c);
+            for (int ch = 0; ch < c; ch++) {
+                variance[ch] = Math.max(0, (variance[ch] - shift[ch] * shift[ch] / rows) / rows);
+            }
+            return new BatchNormOps.Moments(mean, variance);
+        } finally {
+            KeepAlive.fence(plain);
+        }
+    }
+
+    /** {@code y = x * scale + shift} per channel, a new FLOAT array of x's shape. */
+    static INDArray affine(INDArray plain, int c, float[] scale, float[] shift) {
+        int rows = Math.toIntExact(plain.length() / c);
+        Layout l = Layout.of(c);
+        float[] s = l.repeat(scale);
+        float[] t = l.repeat(shift);
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, plain.shape(), 'c');
+        FloatBuffer in = plain.data().asNioFloat();
+        FloatBuffer out = y.data().asNioFloat();
+        int base = Math.toIntExact(plain.offset());
+        try {
+            ImageParts.run(rows, (chunk, first, count) -> {
+                float[] a = Scratch.get().floats("bn.a", l.block());
+                l.forBlocks(first, count, (at, len) -> {
+                    in.get(base + at, a, 0, len);
+                    for (int i = 0; i < len; i++) {
+                        a[i] = a[i] * s[i] + t[i];
+                    }
+                    out.put(at, a, 0, len);
+                });
+            });
+        } finally {
+            KeepAlive.fence(plain, y);
+        }
+        return y;
+    }
+
+    /** See {@link BatchNormOps#backward(INDArray, INDArray, double[], double[], double[], double[], double[], boolean)}. */
+    static INDArray backward(INDArray px, INDArray pdy, int c, double[] mean, double[] invStd, double[] gamma,
+                             double[] dGamma, double[] dBeta, boolean batchStatistics) {
+        int rows = Math.toIntExact(px.length() / c);
+        Layout l = Layout.of(c);
+        int bl = l.block();
+        FloatBuffer xs = px.data().asNioFloat();
+        FloatBuffer dys = pdy.data().asNioFloat();
+        int xBase = Math.toIntExact(px.offset());
+        int dyBase = Math.toIntExact(pdy.offset());
+        float[] meanF = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            meanF[ch] = (float) mean[ch];
+        }
+        float[] m = l.repeat(meanF);
+        try {
+            int chunks = ImageParts.count(rows);
+            double[][] sumDy = new double[chunks][c];
+            double[][] sumDyCentred = new double[chunks][c];
+            ImageParts.run(rows, (chunk, first, count) -> {
+                float[] a = Scratch.get().floats("bn.a", bl);
+                float[] b = Scratch.get().floats("bn.b", bl);
+                float[] acc1 = Scratch.get().floats("bn.acc", bl);
+                float[] acc2 = Scratch.get().floats("bn.acc2", bl);
+                Arrays.fill(acc1, 0, bl, 0f);
+                Arrays.fill(acc2, 0, bl, 0f);
+                l.forBlocks(first, count, (at, len) -> {
+                    xs.get(xBase + at, a, 0, len);
+                    dys.get(dyBase + at, b, 0, len);
+                    for (int i = 0; i < len; i++) {
+                        float dy = b[i];
+                        acc1[i] += dy;
+                        acc2[i] += dy * (a[i] - m[i]);
+                    }
+                }, () -> {
+                    l.fold(acc1, sumDy[chunk]);
+                    l.fold(acc2, sumDyCentred[chunk]);
+                });
+            });
+            double[] db = BatchNormOps.combine(sumDy, c);
+            double[] dg = BatchNormOps.combine(sumDyCentred, c);
+            for (int ch = 0; ch < c; ch++) {
+                dg[ch] *= invStd[ch];
+            }
+            System.arraycopy(db, 0, dBeta, 0, c);
+            System.arraycopy(dg, 0, dGamma, 0, c);
+            // dx = a*dy - b*x + d, from gamma*invStd/M * (M*dy - db - (x - mean)*invStd*dg).
+            float[] ka = new float[c];
+            float[] kb = new float[c];
+            float[] kd = new float[c];
+            for (int ch = 0; ch < c; ch++) {
+                double scale = gamma[ch] * invStd[ch];
+                ka[ch] = (float) scale;
+                if (batchStatistics) {
+                    double slope = scale / rows * invStd[ch] * dg[ch];
+                    kb[ch] = (float) slope;
+                    kd[ch] = (float) (slope * mean[ch] - scale / rows * db[ch]);
+                }
+            }
+            float[] ra = l.repeat(ka);
+            float[] rb = l.repeat(kb);
+            float[] rd = l.repeat(kd);
+            INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, px.shape(), 'c');
+            FloatBuffer out = dx.data().asNioFloat();
+            ImageParts.run(rows, (chunk, first, count) -> {
+                float[] a = Scratch.get().floats("bn.a", bl);
+                float[] b = Scratch.get().floats("bn.b", bl);
+                l.forBlocks(first, count, (at, len) -> {
+                    dys.get(dyBase + at, b, 0, len);
+                    if (batchStatistics) {
+                        xs.get(xBase + at, a, 0, len);
+                        for (int i = 0; i < len; i++) {
+                            b[i] = ra[i] * b[i] - rb[i] * a[i] + rd[i];
+                        }
+                    } else {
+                        for (int i = 0; i < len; i++) {
+                            b[i] *= ra[i];
+                        }
+                    }
+                    out.put(at, b, 0, len);
+                });
+            });
+            KeepAlive.fence(dx);
+            return dx;
+        } finally {
+            KeepAlive.fence(px, pdy);
+        }
+    }
+}
