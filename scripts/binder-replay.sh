@@ -15,7 +15,9 @@
 #      with scripts/run_notebooks.py under each kernelspec postBuild installed in the user's HOME,
 #      each notebook run inside its own 2 GiB memory cgroup (cgroup v2 or v1, as root), as a
 #      mybinder.org session is held to 2 GB: the kernel sizes itself from that limit, the replay
-#      prints each run's peak memory and fails when a run was killed for memory.
+#      prints each run's peak memory and fails when a run was killed for memory. With the cgroup,
+#      scripts/probes/memory-guard.ipynb runs last under each kernelspec: cells that ask for more
+#      memory than the container holds must get the tensor guard's error, and the kernel must live.
 #
 # Maven: the user cannot read root's ~/.m2, and downloading ~300 MB again on every replay is slow.
 # The replay keeps a copy of root's local repository in /var/cache/convnb-binder/m2 (owned by the
@@ -169,6 +171,15 @@ cg_remove() {   # the run's processes are gone once the runner returns; give the
 }
 [ -n "$cg_mode" ] && say "each notebook runs in its own $MEM_MIB MiB memory cgroup (cgroup $cg_mode)" \
   || say "NOTICE: no memory cgroup can be made here (not cgroup v1, or a v2 tree without the memory controller); notebooks run without the $MEM_MIB MiB limit"
+# The memory-guard probe asks for more than the container holds (3 GiB at once, then 600 MiB blocks until
+# refused): in the cgroup it must get the tensor guard's errors, not the kernel killed. Its sizes
+# assume a limit of at most 4 GiB; without a cgroup it would prove nothing.
+PROBE=scripts/probes/memory-guard.ipynb
+if [ -n "$cg_mode" ] && [ "$MEM_MIB" -le 4096 ]; then
+  notebooks+=("$PROBE")
+else
+  say "NOTICE: the memory-guard probe ($PROBE) needs a memory cgroup of at most 4096 MiB; skipped"
+fi
 
 memory_lines=() mem_failed=0 run=0
 for k in "${kernels[@]}"; do

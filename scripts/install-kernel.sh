@@ -31,8 +31,9 @@
 # Memory: both kernelspecs start the JVM through convnb-launch.sh (scripts/kernel-launch.sh), which
 # sizes the heap and JavaCPP's off-heap caps (maxbytes, maxphysicalbytes) at every kernel start
 # from the container's memory limit (cgroup v2 or v1, MEM_LIMIT), else the physical memory; past
-# the caps a cell gets an OutOfMemoryError instead of the OS killing the kernel. The formula is in
-# that file; %environment shows the numbers.
+# the caps a cell gets an OutOfMemoryError instead of the OS killing the kernel (for ND4J tensors the
+# extension's tensor guard checks the caps before libnd4j allocates). The formula is in that file;
+# %environment shows the numbers.
 set -euo pipefail
 
 # The JVM flags the kernels share, except the memory caps (convnb-launch.sh adds those at start).

@@ -19,8 +19,18 @@
 #                                      off-heap tensors.
 # Past a JavaCPP cap, JavaCPP runs the GC to free dead tensors, then throws OutOfMemoryError in the
 # cell: a readable error, and the kernel keeps running instead of being killed by the OS.
+# JavaCPP does not count ND4J's tensors, and libnd4j allocates (and zeroes) a tensor before JavaCPP
+# checks anything, so the kernel enforces both caps itself: the convnb extension installs
+# io.convnb.memory.TensorMemoryGuard with them when it finds -Dconvnb.memory.limit (the limit L in
+# bytes) and -Dconvnb.memory.source (where L came from, named in its errors). A tensor over maxbytes,
+# or a large one that would take the process past maxphysicalbytes, is refused before allocation.
 # 2 GiB -> K 1,664 MiB: heap 499, maxbytes 781.  24 GiB -> K ~15 GiB: heap ~4.4 GiB, maxbytes ~8.4 GiB.
 # The kernel sees the result in CONVNB_MEMORY (shown by %environment).
+#
+# Where it reads the limits (tests point these at fake trees; scripts/test_kernel_launch.py):
+#   CONVNB_CGROUP_FS    the cgroup mount, default /sys/fs/cgroup (v2 there, v1 in its memory/)
+#   CONVNB_PROC_CGROUP  this process's cgroup paths, default /proc/self/cgroup
+#   CONVNB_MEMINFO      the physical memory (MemTotal), default /proc/meminfo
 set -euo pipefail
 
 die() { echo "convnb-launch.sh: $*" >&2; exit 2; }
@@ -60,18 +70,21 @@ walk_cgroup() {   # walk_cgroup MOUNT RELPATH FILE LABEL
     d="$(dirname "$d")"
   done
 }
-if [[ -r /proc/self/cgroup ]]; then
-  v2="$(sed -n 's/^0::\(.*\)$/\1/p' /proc/self/cgroup | head -n 1)"
-  v1="$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3; exit }' /proc/self/cgroup)"
-  if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
-    walk_cgroup /sys/fs/cgroup "${v2%/}" memory.max "cgroup v2"
+cgroup_fs="${CONVNB_CGROUP_FS:-/sys/fs/cgroup}" proc_cgroup="${CONVNB_PROC_CGROUP:-/proc/self/cgroup}"
+meminfo="${CONVNB_MEMINFO:-/proc/meminfo}"
+if [[ -r "$proc_cgroup" ]]; then
+  v2="$(sed -n 's/^0::\(.*\)$/\1/p' "$proc_cgroup" | head -n 1)"
+  v1="$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3; exit }' "$proc_cgroup")"
+  if [[ -f "$cgroup_fs/cgroup.controllers" ]]; then
+    walk_cgroup "$cgroup_fs" "${v2%/}" memory.max "cgroup v2"
   fi
-  if [[ -d /sys/fs/cgroup/memory ]]; then
-    walk_cgroup /sys/fs/cgroup/memory "${v1%/}" memory.limit_in_bytes "cgroup v1"
+  if [[ -d "$cgroup_fs/memory" ]]; then
+    walk_cgroup "$cgroup_fs/memory" "${v1%/}" memory.limit_in_bytes "cgroup v1"
   fi
 fi
 consider "${MEM_LIMIT:-}" "MEM_LIMIT"
-physical=$(( $(awk '/^MemTotal:/ { print $2 }' /proc/meminfo 2>/dev/null || echo 0) * 1024 ))
+total_kib="$(awk '/^MemTotal:/ { print $2 }' "$meminfo" 2>/dev/null || true)"
+physical=$(( ${total_kib:-0} * 1024 ))
 consider "$physical" "physical memory"
 (( limit > 0 )) || die "cannot tell how much memory this machine has (no cgroup limit, no MEM_LIMIT, no /proc/meminfo)"
 
@@ -86,6 +99,7 @@ offheap=$(( kernel - heap - overhead )); (( offheap >= 128 )) || offheap=128
 flags=(-Xmx${heap}m -XX:+UseG1GC --add-modules=jdk.incubator.vector
        -Dorg.bytedeco.javacpp.maxbytes=${offheap}m
        -Dorg.bytedeco.javacpp.maxphysicalbytes=${kernel}m
+       -Dconvnb.memory.limit=${limit} "-Dconvnb.memory.source=${source}"
        -Djava.awt.headless=true)
 export CONVNB_MEMORY="limit ${mib} MiB (${source}); kernel ${kernel} MiB: heap ${heap} MiB, JavaCPP maxbytes ${offheap} MiB, maxphysicalbytes ${kernel} MiB"
 

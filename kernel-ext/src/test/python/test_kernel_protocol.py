@@ -10,7 +10,8 @@ interrupts (cooperative and forced) followed by working cells, completion, is_co
 With --host ijava it runs the real IJava 1.3.0 (from --ijava-zip, unpacked and verified by
 scripts/get-ijava.sh) with the convnb extension loaded by its startup script, and checks the same
 magics and errors there. Both hosts are started with MEM_LIMIT=2 GiB, so convnb-launch.sh sizes them
-as on Binder; a cell that asks for more heap than that gets an OutOfMemoryError and the kernel lives.
+as on Binder; a cell that asks for more heap than that gets an OutOfMemoryError, a cell that asks for a
+tensor larger than the caps gets the tensor guard's TensorMemoryLimitError, and the kernel lives.
 --java runs the kernel on another JDK (the test suite uses the newest one installed).
 
 Usage: /usr/bin/python3 test_kernel_protocol.py --kernel-dir DIR --repo-root DIR
@@ -261,6 +262,29 @@ def check_memory(s, host):
           "limit 2048 MiB (MEM_LIMIT); kernel 1664 MiB: heap 499 MiB" in text
           and re.search(r"JavaCPP maxbytes\s+781 MiB", text) and re.search(r"JavaCPP maxphysicalbytes\s+1664 MiB", text),
           text)
+    check(host + ": %environment shows the tensor guard on with the launcher's caps",
+          re.search(r"tensor guard\s+on: refuses, before libnd4j allocates it, a tensor over 781 MiB or one of 16 MiB or "
+                    r"more that would take the process past 1,664 MiB \(1.63 GiB\) resident \(JavaCPP maxbytes and maxphysicalbytes, "
+                    r"which convnb-launch.sh sized at kernel start from the 2,048 MiB limit of MEM_LIMIT\)", text) is not None, text)
+    reply, out = s.execute("INDArray keptBeforeHugeTensor = Nd4j.ones(3, 3);\nkeptBeforeHugeTensor.sumNumber().intValue()",
+                           timeout=120)
+    check(host + ": a variable before the huge tensor", result_text(out) == "9", (reply, out))
+    # 6.4 GB of floats: more than the whole 2 GiB limit. Without the guard libnd4j would allocate and zero it,
+    # and in a real 2 GiB container the OS would kill the kernel (the Binder replay runs that case in a cgroup).
+    reply, out = s.execute("INDArray huge = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, 40000, 40000);",
+                           timeout=120)
+    tb = error_tb(out)
+    check(host + ": a tensor larger than the kernel's cap is refused before allocation with a readable error",
+          reply["status"] == "error"
+          and "io.convnb.memory.TensorMemoryLimitError: a FLOAT tensor of 1,600,000,000 elements needs 6,104 MiB "
+              "(5.96 GiB), more than the 781 MiB one tensor may take in this process (JavaCPP maxbytes and "
+              "maxphysicalbytes, which convnb-launch.sh sized at kernel start from the 2,048 MiB limit of MEM_LIMIT)" in tb
+          and "Fixes: a smaller batch (batchSize of fit, evaluate and predict) or a smaller tensor; or restart the kernel "
+              "with a larger MEM_LIMIT (now 2,048 MiB" in tb, (reply, tb))
+    reply, out = s.execute("keptBeforeHugeTensor.sumNumber().intValue() + \" \" + Nd4j.zeros(1000, 1000).length()",
+                           timeout=120)
+    check(host + ": after the refused tensor the kernel answers, keeps the earlier variable and allocates",
+          (result_text(out) or "").strip('"') == "9 1000000", (reply, out))
     reply, out = s.execute("long[] tooBig = new long[400_000_000];\ntooBig.length", timeout=120)
     check(host + ": a cell asking for more heap than the limit gets OutOfMemoryError",
           reply["status"] == "error" and "java.lang.OutOfMemoryError: Java heap space" in error_tb(out), (reply, out))

@@ -14,7 +14,8 @@ import io.convnb.data.LoadListeners;
 /**
  * The one entry point that turns a running Jupyter kernel into a convnb notebook: registers the
  * renderers (tensors, tables, models, histories, filters), the magics ({@code %convmath},
- * {@code %%conv}, ...), and live training progress for every {@code fit}.
+ * {@code %%conv}, ...), live training progress for every {@code fit}, and, in a kernel started by
+ * {@code convnb-launch.sh}, the {@link io.convnb.memory.TensorMemoryGuard} with the launcher's memory caps.
  *
  * <p>In IJava 1.3.0 a startup script calls it with {@code IJava.getKernelInstance()}; convnb's own
  * kernel calls it at start-up. Calling it again with the same kernel does nothing; with another kernel
@@ -39,6 +40,9 @@ public final class ConvnbExtension {
         if (kernel == installed) {
             return;
         }
+        // First, before any cell or workspace allocates: tensors past the launcher's caps are refused
+        // with a readable error instead of getting the kernel killed by the OS.
+        LauncherMemory.installGuard();
         Renderers.registerAll(kernel.getRenderer());
         EngineRenderers.registerAll(kernel.getRenderer());
         ConvnbMagics.registerAll(kernel);

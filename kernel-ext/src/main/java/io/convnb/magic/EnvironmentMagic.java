@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import io.convnb.memory.TensorMemoryGuard;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -40,7 +41,8 @@ public final class EnvironmentMagic {
 
             A table of what a reproducible experiment must record: Java version and vendor, OS, CPU cores,
             maximum heap, the memory limit the kernel was sized for at start (container cgroup limit,
-            MEM_LIMIT or physical memory) with JavaCPP's off-heap caps (maxbytes, maxphysicalbytes), the kernel (language, version, banner), convnb's version, the ND4J backend with
+            MEM_LIMIT or physical memory) with JavaCPP's off-heap caps (maxbytes, maxphysicalbytes) and the
+            tensor guard that enforces them before ND4J allocates, the kernel (language, version, banner), convnb's version, the ND4J backend with
             its BLAS vendor and thread counts, the variables %s,
             the ND4J random seed, and the size and SHA-256 of every data file convnb found.
             Paste it next to your results.
@@ -131,8 +133,9 @@ public final class EnvironmentMagic {
 
     /**
      * The caps a cell's allocations meet: JVM heap, JavaCPP's off-heap tensors (maxbytes) and the
-     * whole process (maxphysicalbytes), and the limit they were sized from when the kernel started
-     * ({@code CONVNB_MEMORY}, set by the kernelspecs' launcher).
+     * whole process (maxphysicalbytes), the limit they were sized from when the kernel started
+     * ({@code CONVNB_MEMORY}, set by the kernelspecs' launcher), and whether the tensor guard enforces
+     * them before ND4J allocates.
      */
     static void memoryRows(List<List<String>> rows) {
         String sized = System.getenv("CONVNB_MEMORY");
@@ -141,6 +144,8 @@ public final class EnvironmentMagic {
         add(rows, "memory", "JavaCPP maxbytes", (Pointer.maxBytes() >> 20) + " MiB (off-heap tensors)");
         add(rows, "memory", "JavaCPP maxphysicalbytes", (Pointer.maxPhysicalBytes() >> 20) + " MiB (whole process)");
         add(rows, "memory", "process resident now", (Pointer.physicalBytes() >> 20) + " MiB");
+        add(rows, "memory", "tensor guard", TensorMemoryGuard.caps() != null ? TensorMemoryGuard.describe()
+                : "off (not started by convnb-launch.sh): a tensor larger than the free memory is allocated anyway");
     }
 
     private static void add(List<List<String>> rows, String group, String item, String value) {
