@@ -7,8 +7,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Max and average pooling on FLOAT tensors, the training hot path, images split over the cores
- * ({@link ImageParts}). One row of windows at a time, each thread lays the input out as <em>planes</em>:
+ * Max and average pooling on FLOAT tensors whose pads libnd4j's ops cannot express (asymmetric pads
+ * other than TensorFlow's "same"; {@link NativePool} takes the rest, faster), images split over the
+ * cores ({@link ImageParts}). One row of windows at a time, each thread lays the input out as <em>planes</em>:
  * plane {@code k = dh*pw + dw} holds, for every window of the row, its cell at {@code (dh, dw)} (a padded
  * cell holds -infinity for max pooling, 0 for average pooling), so that {@code plane_k[ow*C + ch]} lines up
  * with {@code out[ow*C + ch]}. Every arithmetic loop then indexes all its arrays with one index, which

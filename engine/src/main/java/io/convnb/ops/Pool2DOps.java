@@ -17,9 +17,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * divides by the number of valid cells (Keras {@code padding="same"} semantics). Each pad must be
  * smaller than the window so that every window holds at least one valid cell.
  *
- * <p>Pooling is memory-bound: FLOAT tensors (training) go through {@code MaxPoolFloat}, per image on
- * all cores; other types through the plain loops here over a double copy of the input, the readable
- * reference. Results have the input's data type.
+ * <p>Pooling is memory-bound: FLOAT tensors (training) go through libnd4j's pooling ops
+ * ({@code NativePool}) where they can express the pads (symmetric or TensorFlow "same"), else through
+ * {@code MaxPoolFloat}'s Java passes on all cores; other types through the plain loops here over a
+ * double copy of the input, the readable reference. Results have the input's data type.
  */
 public final class Pool2DOps {
     private Pool2DOps() {
@@ -32,7 +33,9 @@ public final class Pool2DOps {
     public static PoolResult maxForward(INDArray x, int ph, int pw, Conv2DSpec s) {
         ConvGeometry g = geometry("Pool2DOps.maxForward", x, ph, pw, s);
         if (x.dataType() == DataType.FLOAT) {
-            return MaxPoolFloat.forward(x, ph, pw, s, g);
+            int[] args = NativePool.arguments(ph, pw, g, s.padBottom(), s.padRight());
+            return args == null ? MaxPoolFloat.forward(x, ph, pw, s, g)
+                    : new PoolResult(NativePool.forward(x, args, g, true), null, x.shape(), OpChecks.plain(x), ph, pw, s);
         }
         double[] in = FlatCopy.read(x);
         final int c = g.c();
@@ -79,7 +82,9 @@ public final class Pool2DOps {
         OpChecks.sameShape(op, "dy", dy, r.output().shape());
         if (r.argmax() == null) {   // FLOAT forward: the winners are found again from the kept input
             ConvGeometry g = geometry(op, r.inputShape(), r.poolH(), r.poolW(), r.spec());
-            return MaxPoolFloat.backward(r, dy.dataType() == DataType.FLOAT ? dy : dy.castTo(DataType.FLOAT), g);
+            INDArray dyf = dy.dataType() == DataType.FLOAT ? dy : dy.castTo(DataType.FLOAT);
+            int[] args = NativePool.arguments(r.poolH(), r.poolW(), g, r.spec().padBottom(), r.spec().padRight());
+            return args == null ? MaxPoolFloat.backward(r, dyf, g) : NativePool.backward(r.input(), dyf, args, true);
         }
         double[] g = FlatCopy.read(dy);
         double[] dx = new double[(int) product(r.inputShape())];
@@ -93,7 +98,8 @@ public final class Pool2DOps {
     public static INDArray avgForward(INDArray x, int ph, int pw, Conv2DSpec s) {
         ConvGeometry g = geometry("Pool2DOps.avgForward", x, ph, pw, s);
         if (x.dataType() == DataType.FLOAT) {
-            return MaxPoolFloat.avgForward(x, ph, pw, g);
+            int[] args = NativePool.arguments(ph, pw, g, s.padBottom(), s.padRight());
+            return args == null ? MaxPoolFloat.avgForward(x, ph, pw, g) : NativePool.forward(x, args, g, false);
         }
         double[] in = FlatCopy.read(x);
         final int c = g.c();
@@ -134,7 +140,10 @@ public final class Pool2DOps {
         ConvGeometry g = geometry(op, inputShape, ph, pw, s);
         OpChecks.sameShape(op, "dy", dy, g.n(), g.oh(), g.ow(), g.c());
         if (dy.dataType() == DataType.FLOAT) {
-            return MaxPoolFloat.avgBackward(dy, g, ph, pw);
+            int[] args = NativePool.arguments(ph, pw, g, s.padBottom(), s.padRight());
+            // The op reads only its input's shape: an uninitialized array of that shape stands in.
+            return args == null ? MaxPoolFloat.avgBackward(dy, g, ph, pw)
+                    : NativePool.backward(Nd4j.createUninitialized(DataType.FLOAT, inputShape, 'c'), dy, args, false);
         }
         double[] gy = FlatCopy.read(dy);
         final int c = g.c();

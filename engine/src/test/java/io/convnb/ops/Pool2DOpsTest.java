@@ -151,58 +151,91 @@ class Pool2DOpsTest {
                 Pool2DOps.maxBackward(f, dy).data().asDouble(), 0.0);
     }
 
+    /** Runs {@code check} on libnd4j's pooling ops and on the Java passes (MaxPoolFloat). */
+    private static void onBothFloatPaths(java.util.function.Consumer<String> check) {
+        boolean was = NativePool.enabled;
+        try {
+            for (boolean nativeOps : new boolean[] {true, false}) {
+                NativePool.enabled = nativeOps;
+                check.accept(nativeOps ? "libnd4j pooling" : "Java pooling");
+            }
+        } finally {
+            NativePool.enabled = was;
+        }
+    }
+
     @Test
-    void floatMaxPoolingHandlesInfiniteAndNaNCells() {
+    void floatMaxPoolingHandlesInfiniteCells() {
         // Four 2x2 windows, one channel: (+inf, 1, +inf, 2) -> the first +inf wins; (-inf, -inf, -3, -inf)
-        // -> -3; (NaN, 0, 1, 2) -> NaN, and NaN gradients; (MAX, 4, -MAX, 4) -> MAX.
+        // -> -3; (-inf x 3, 7) -> 7; (MAX, 4, -MAX, 4) -> MAX.
         float inf = Float.POSITIVE_INFINITY, max = Float.MAX_VALUE;
         INDArray x = Nd4j.create(new float[] {
             inf, 1, -inf, -inf,
             inf, 2, -3, -inf,
-            Float.NaN, 0, max, 4,
-            1, 2, -max, 4}, new long[] {1, 4, 4, 1}, 'c');
+            -inf, -inf, max, 4,
+            -inf, 7, -max, 4}, new long[] {1, 4, 4, 1}, 'c');
         Conv2DSpec s = Conv2DSpec.of(2, 2, 0, 0, 0, 0);
-        PoolResult f = Pool2DOps.maxForward(x, 2, 2, s);
-        float[] y = f.output().data().asFloat();
-        assertEquals(inf, y[0]);
-        assertEquals(-3f, y[1]);
-        assertTrue(Float.isNaN(y[2]), "a NaN cell makes the window NaN");
-        assertEquals(max, y[3]);
         INDArray dy = Nd4j.create(new float[] {1, 2, 3, 4}, new long[] {1, 2, 2, 1}, 'c');
-        float[] dx = Pool2DOps.maxBackward(f, dy).data().asFloat();
-        assertArrayEquals(new float[] {1, 0, 0, 0, 0, 0, 2, 0}, new float[] {dx[0], dx[1], dx[4], dx[5], dx[2], dx[3], dx[6], dx[7]}, 0f);
-        for (int i : new int[] {8, 9, 12, 13}) {
-            assertTrue(Float.isNaN(dx[i]), "the NaN window passes NaN back, cell " + i);
+        onBothFloatPaths(path -> {
+            PoolResult f = Pool2DOps.maxForward(x, 2, 2, s);
+            assertArrayEquals(new float[] {inf, -3, 7, max}, f.output().data().asFloat(), 0f, path);
+            assertArrayEquals(new float[] {
+                1, 0, 0, 0,
+                0, 0, 2, 0,
+                0, 0, 4, 0,
+                0, 3, 0, 0}, Pool2DOps.maxBackward(f, dy).data().asFloat(), 0f, path);
+        });
+    }
+
+    @Test
+    void javaMaxPoolingPassesNaNOn() {
+        // The Java passes (geometries libnd4j cannot express) make a window with a NaN cell NaN, and its
+        // gradient NaN; libnd4j's op skips NaN cells as its comparisons do.
+        INDArray x = Nd4j.create(new float[] {Float.NaN, 0, 1, 2}, new long[] {1, 2, 2, 1}, 'c');
+        boolean was = NativePool.enabled;
+        NativePool.enabled = false;
+        try {
+            PoolResult f = Pool2DOps.maxForward(x, 2, 2, Conv2DSpec.of(2, 2, 0, 0, 0, 0));
+            assertTrue(Float.isNaN(f.output().getFloat(0)), "a NaN cell makes the window NaN");
+            INDArray dx = Pool2DOps.maxBackward(f, Nd4j.ones(DataType.FLOAT, 1, 1, 1, 1));
+            for (float v : dx.data().asFloat()) {
+                assertTrue(Float.isNaN(v), "the NaN window passes NaN back");
+            }
+        } finally {
+            NativePool.enabled = was;
         }
-        assertArrayEquals(new float[] {4, 0, 0, 0}, new float[] {dx[10], dx[11], dx[14], dx[15]}, 0f);
     }
 
     @Test
     void floatPoolingTilingAndOverlappingPathsAgreeWithTheDoublePath() {
-        // Windows that tile (2x2 stride 2 on 8x6: the band path), and ones that do not (2x2 stride 2 on
-        // 7x5 leaves the last row and column out; 3x3 stride 1 overlaps; "same" pads a 2x2 on 7x5).
+        // On libnd4j's ops and on the Java passes: windows that tile (2x2 stride 2 on 8x6: the Java band
+        // path), and ones that do not (2x2 stride 2 on 7x5 leaves the last row and column out; 3x3 stride 1
+        // overlaps; "same" pads a 2x2 on 7x5).
         Random rnd = new Random(5);
-        int[][] cases = {{8, 6, 2, 2, 0, 0, 0, 0}, {7, 5, 2, 2, 0, 0, 0, 0}, {7, 5, 3, 1, 1, 1, 1, 1}, {7, 5, 2, 2, 0, 1, 0, 1}};
-        for (int[] c : cases) {
-            int pool = c[2], stride = c[3];
-            Conv2DSpec s = Conv2DSpec.of(stride, stride, c[4], c[5], c[6], c[7]);
-            INDArray xd = Nd4j.create(DataType.DOUBLE, 3, c[0], c[1], 37);
-            // Small integers make many ties, where the first-winner rule matters.
-            xd.assign(Nd4j.create(rnd.ints((long) xd.length(), -3, 4).asDoubleStream().toArray(), xd.shape(), 'c'));
-            INDArray xf = xd.castTo(DataType.FLOAT);
-            PoolResult d = Pool2DOps.maxForward(xd, pool, pool, s);
-            PoolResult f = Pool2DOps.maxForward(xf, pool, pool, s);
-            String what = java.util.Arrays.toString(c);
-            assertArrayEquals(d.output().data().asDouble(), f.output().data().asDouble(), 0.0, what + " max");
-            INDArray dyd = Nd4j.rand(DataType.DOUBLE, d.output().shape()).castTo(DataType.FLOAT).castTo(DataType.DOUBLE);
-            assertArrayEquals(Pool2DOps.maxBackward(d, dyd).data().asDouble(),
-                    Pool2DOps.maxBackward(f, dyd.castTo(DataType.FLOAT)).data().asDouble(),
-                    stride < pool ? 1e-5 : 0.0, what + " max dx");   // overlapping windows add in float
-            assertArrayEquals(Pool2DOps.avgForward(xd, pool, pool, s).data().asDouble(),
-                    Pool2DOps.avgForward(xf, pool, pool, s).data().asDouble(), 1e-6, what + " avg");
-            assertArrayEquals(Pool2DOps.avgBackward(dyd, xd.shape(), pool, pool, s).data().asDouble(),
-                    Pool2DOps.avgBackward(dyd.castTo(DataType.FLOAT), xf.shape(), pool, pool, s).data().asDouble(),
-                    1e-6, what + " avg dx");
-        }
+        int[][] cases = {{8, 6, 2, 2, 0, 0, 0, 0}, {7, 5, 2, 2, 0, 0, 0, 0}, {7, 5, 3, 1, 1, 1, 1, 1}, {7, 5, 2, 2, 0, 1, 0, 1},
+            {7, 5, 3, 2, 1, 2, 0, 1}};   // the last: asymmetric pads that are not "same", only the Java passes take them
+        onBothFloatPaths(path -> {
+            for (int[] c : cases) {
+                int pool = c[2], stride = c[3];
+                Conv2DSpec s = Conv2DSpec.of(stride, stride, c[4], c[5], c[6], c[7]);
+                INDArray xd = Nd4j.create(DataType.DOUBLE, 3, c[0], c[1], 37);
+                // Small integers make many ties, where the first-winner rule matters.
+                xd.assign(Nd4j.create(rnd.ints((long) xd.length(), -3, 4).asDoubleStream().toArray(), xd.shape(), 'c'));
+                INDArray xf = xd.castTo(DataType.FLOAT);
+                PoolResult d = Pool2DOps.maxForward(xd, pool, pool, s);
+                PoolResult f = Pool2DOps.maxForward(xf, pool, pool, s);
+                String what = path + " " + java.util.Arrays.toString(c);
+                assertArrayEquals(d.output().data().asDouble(), f.output().data().asDouble(), 0.0, what + " max");
+                INDArray dyd = Nd4j.rand(DataType.DOUBLE, d.output().shape()).castTo(DataType.FLOAT).castTo(DataType.DOUBLE);
+                assertArrayEquals(Pool2DOps.maxBackward(d, dyd).data().asDouble(),
+                        Pool2DOps.maxBackward(f, dyd.castTo(DataType.FLOAT)).data().asDouble(),
+                        stride < pool ? 1e-5 : 0.0, what + " max dx");   // overlapping windows add in float
+                assertArrayEquals(Pool2DOps.avgForward(xd, pool, pool, s).data().asDouble(),
+                        Pool2DOps.avgForward(xf, pool, pool, s).data().asDouble(), 1e-6, what + " avg");
+                assertArrayEquals(Pool2DOps.avgBackward(dyd, xd.shape(), pool, pool, s).data().asDouble(),
+                        Pool2DOps.avgBackward(dyd.castTo(DataType.FLOAT), xf.shape(), pool, pool, s).data().asDouble(),
+                        1e-6, what + " avg dx");
+            }
+        });
     }
 }
