@@ -128,7 +128,11 @@ public final class Conv2DOps {
         DIRECT,
         /** Backward only: dx gathered by {@link DirectConvFloat}, the kernel gradient by im2col + GEMM. */
         DIRECT_INPUT_GRADIENT,
-        /** {@link DepthwiseConvFloat}: depthwise and narrow-group FLOAT layers, forward or every gradient. */
+        /**
+         * Depthwise and narrow-group FLOAT layers: {@link DepthwiseConvFloat}, except that libnd4j's
+         * {@code depthwise_conv2d} runs the forward pass of depthwise layers with symmetric pads and, at
+         * stride 1 with one output channel per input channel, their dx (see {@link BuiltinConv#depthwiseApplies}).
+         */
         DEPTHWISE,
         /** libnd4j's oneDNN {@code conv2d} (forward) or {@code conv2d_bp} (backward, forced ND4J_BUILTIN only). */
         BUILTIN,
@@ -227,7 +231,9 @@ public final class Conv2DOps {
             case BUILTIN -> BuiltinConv.forward(OpChecks.plain(x), OpChecks.plain(kernel), biasOrNull, g, s,
                     BuiltinConv.padMode(g, s));
             case DILATED_AS_BATCH -> DilatedConv.forward(x, kernel, biasOrNull, g);
-            case DEPTHWISE -> DepthwiseConvFloat.forward(x, kernel, biasOrNull, g);
+            case DEPTHWISE -> BuiltinConv.depthwiseApplies(g, s, x.dataType())
+                    ? BuiltinConv.depthwiseForward(x, kernel, biasOrNull, g, s)
+                    : DepthwiseConvFloat.forward(x, kernel, biasOrNull, g);
             default -> addBias(ConvGemm.forward(OpChecks.plain(x), kernelMatrix(kernel, g.k(), g.f()), g), biasOrNull, g.f());
         };
         if (relu && path != Path.DIRECT) {
@@ -278,7 +284,13 @@ public final class Conv2DOps {
         }
         INDArray dz = reluOutputOrNull == null ? dy : ElementwiseOps.reluGradient(reluOutputOrNull, dy);
         return switch (path) {
-            case DEPTHWISE -> DepthwiseConvFloat.backward(x, kernel, dz, g, needInput, hasBias);
+            case DEPTHWISE -> {
+                if (!needInput || !BuiltinConv.depthwiseInputGradientApplies(g, s, x.dataType())) {
+                    yield DepthwiseConvFloat.backward(x, kernel, dz, g, needInput, hasBias);
+                }
+                ConvGradients w = DepthwiseConvFloat.backward(x, kernel, dz, g, false, hasBias);
+                yield new ConvGradients(BuiltinConv.depthwiseInputGradient(dz, kernel, g, s), w.kernel(), w.bias());
+            }
             case DIRECT_INPUT_GRADIENT -> {
                 // Thin strided layer: the kernel gradient as one GEMM over the patch matrix, dx gathered directly.
                 ConvGradients w = gemmBackward(x, kernel, dz, g, false, hasBias);
