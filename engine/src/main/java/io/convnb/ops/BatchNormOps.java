@@ -18,14 +18,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * inference the moving statistics are constants and the layer is a per-channel affine map.
  * Statistics and sums are accumulated in double, per chunk of rows, and the chunk partials are added
  * in chunk order, so the result is the same whichever thread ran which chunk. The batch statistics
- * take two passes (the mean, then the centred squares) rather than one pass of {@code E[x^2] - E[x]^2},
- * which loses digits when the mean is large against the spread.
+ * never come from one pass of {@code E[x^2] - E[x]^2}, which loses digits when the mean is large
+ * against the spread: the double code here takes two passes (the mean, then the centred squares), the
+ * float code one pass of sums around a shift close to the mean ({@link BatchNormFloat#moments}).
  *
  * <p>Written as ND4J operations the same layer made about a dozen passes over the array and took 3-5x
- * PyTorch's time on (32, 56, 56, 64); these kernels read the input twice (statistics) and once more to
- * write the output, and the backward pass reads {@code dy} and {@code x} twice. FLOAT arrays (training)
- * take these passes in float arithmetic ({@link BatchNormFloat}); the double code here, which widened
- * every element, ran 4-5x slower on them. DOUBLE arrays (the gradient checks) stay in double.
+ * PyTorch's time on (32, 56, 56, 64); these kernels read the input once or twice (statistics) and once
+ * more to write the output, and the backward pass reads {@code dy} and {@code x} twice. FLOAT arrays
+ * (training) take these passes in float arithmetic ({@link BatchNormFloat}); the double code here,
+ * which widened every element, ran 4-5x slower on them. DOUBLE arrays (the gradient checks) stay in double.
  */
 public final class BatchNormOps {
     /** Rows per block: the per-thread buffers stay small enough for the core's cache. */

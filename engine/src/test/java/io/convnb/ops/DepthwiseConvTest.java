@@ -155,6 +155,30 @@ class DepthwiseConvTest {
         assertFalse(Conv2DOps.depthwise(depthwise, DataType.FLOAT));
     }
 
+    @Test
+    void libnd4jTakesTheForwardPassOfSymmetricallyPaddedDepthwiseLayersAndTheirStrideOneDx() {
+        Conv2DSpec same = Conv2DSpec.of(1, 1, 1, 1, 1, 1).withGroups(64);
+        ConvGeometry depthwise = new ConvGeometry(32, 56, 56, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 64);
+        assertTrue(BuiltinConv.depthwiseApplies(depthwise, same, DataType.FLOAT));
+        assertTrue(BuiltinConv.depthwiseInputGradientApplies(depthwise, same, DataType.FLOAT));
+        assertFalse(BuiltinConv.depthwiseApplies(depthwise, same, DataType.DOUBLE));
+        // Multiplier 2, stride 2 with symmetric pads: forward yes, dx no (not a depthwise convolution of dy).
+        Conv2DSpec strided = Conv2DSpec.of(2, 2, 1, 1, 1, 1).withGroups(32);
+        ConvGeometry multiplier = new ConvGeometry(8, 28, 28, 32, 14, 14, 64, 3, 3, 2, 2, 1, 1, 1, 1, 32);
+        assertTrue(BuiltinConv.depthwiseApplies(multiplier, strided, DataType.FLOAT));
+        assertFalse(BuiltinConv.depthwiseInputGradientApplies(multiplier, strided, DataType.FLOAT));
+        // TensorFlow "same" at stride 2 (pad 0 on top, 1 below) and dilation stay with DepthwiseConvFloat.
+        Conv2DSpec tfSame = Conv2DSpec.of(2, 2, 0, 1, 0, 1).withGroups(64);
+        ConvGeometry strided2 = new ConvGeometry(8, 28, 28, 64, 14, 14, 64, 3, 3, 2, 2, 1, 1, 0, 0, 64);
+        assertFalse(BuiltinConv.depthwiseApplies(strided2, tfSame, DataType.FLOAT));
+        ConvGeometry dilated = new ConvGeometry(8, 28, 28, 64, 28, 28, 64, 3, 3, 1, 1, 2, 2, 2, 2, 64);
+        assertFalse(BuiltinConv.depthwiseApplies(dilated, Conv2DSpec.of(1, 1, 2, 2, 2, 2).withDilation(2, 2).withGroups(64),
+                DataType.FLOAT));
+        // Grouped (not depthwise): never.
+        ConvGeometry resnext = new ConvGeometry(8, 28, 28, 256, 28, 28, 256, 3, 3, 1, 1, 1, 1, 1, 1, 32);
+        assertFalse(BuiltinConv.depthwiseApplies(resnext, Conv2DSpec.of(1, 1, 1, 1, 1, 1).withGroups(32), DataType.FLOAT));
+    }
+
     private static ConvGeometry geometry(Case c) {
         NaiveOps.Geo geo = c.geo();
         Conv2DSpec s = new Conv2DSpec(geo.sh(), geo.sw(), geo.dh(), geo.dw(), geo.pt(), geo.pb(), geo.pl(), geo.pr(),
