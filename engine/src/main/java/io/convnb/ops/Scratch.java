@@ -16,6 +16,16 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Scratch {
     /** Native buffers kept per thread; beyond this many distinct shapes the cache starts over. */
     private static final int MAX_NATIVE = 12;
+    /**
+     * Bytes of native buffers kept per thread; a new buffer that would pass this starts the cache over:
+     * four patch-matrix chunks ({@link ConvGemm#chunkElements}, so that a model with a few large im2col
+     * layers reuses its buffers step after step instead of faulting fresh ones in) and at least 128 MiB.
+     */
+    private static long nativeBudget() {
+        return Math.max(128L << 20, 4 * ConvGemm.chunkElements * Float.BYTES);
+    }
+
+    private long nativeBytes;
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
     private final Map<String, INDArray> nativeArrays = new HashMap<>();
@@ -31,9 +41,12 @@ final class Scratch {
         String key = slot + ':' + type + ':' + rows + 'x' + cols;
         INDArray a = nativeArrays.get(key);
         if (a == null) {
-            if (nativeArrays.size() >= MAX_NATIVE) {
-                nativeArrays.clear();
+            long bytes = rows * cols * type.width();
+            if (nativeArrays.size() >= MAX_NATIVE || nativeBytes + bytes > nativeBudget()) {
+                nativeArrays.clear();   // callers keep what they hold; the rest goes to the garbage collector
+                nativeBytes = 0;
             }
+            nativeBytes += bytes;
             // Outside any workspace: the buffer must outlive the caller's workspace scope.
             MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
             try {
