@@ -42,7 +42,8 @@ final class BuiltinConv {
         return symmetric ? 0 : -1;
     }
 
-    private static boolean isSame(int in, int out, int k, int stride, int dilation, int before, int after) {
+    /** Whether (before, after) are TensorFlow's "same" pads for this axis: output ceil(in/stride), the odd pixel after. */
+    static boolean isSame(int in, int out, int k, int stride, int dilation, int before, int after) {
         int total = Math.max(0, (out - 1) * stride + dilation * (k - 1) + 1 - in);
         return out == (in + stride - 1) / stride && before == total / 2 && after == total - total / 2;
     }

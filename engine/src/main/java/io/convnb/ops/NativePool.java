@@ -26,27 +26,18 @@ final class NativePool {
      * NHWC), or null when libnd4j cannot express its pads. {@code extra} = 0: an average divides by its
      * valid cells.
      */
-    static int[] arguments(int ph, int pw, ConvGeometry g, int pb, int pr) {
+    static int[] arguments(int ph, int pw, ConvGeometry g, Conv2DSpec s) {
         if (!enabled) {
             return null;
         }
-        if (g.pt() == pb && g.pl() == pr) {
+        if (s.padTop() == s.padBottom() && s.padLeft() == s.padRight()) {
             return new int[] {ph, pw, g.sh(), g.sw(), g.pt(), g.pl(), 1, 1, 0, 0, 1};
         }
-        if (sameTop(g.h(), g.oh(), ph, g.sh()) == g.pt() && sameTop(g.w(), g.ow(), pw, g.sw()) == g.pl()
-                && g.oh() == ceilDiv(g.h(), g.sh()) && g.ow() == ceilDiv(g.w(), g.sw())) {
+        if (BuiltinConv.isSame(g.h(), g.oh(), ph, g.sh(), 1, s.padTop(), s.padBottom())
+                && BuiltinConv.isSame(g.w(), g.ow(), pw, g.sw(), 1, s.padLeft(), s.padRight())) {
             return new int[] {ph, pw, g.sh(), g.sw(), 0, 0, 1, 1, 1, 0, 1};
         }
         return null;
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
-    }
-
-    /** TensorFlow "same": the smaller half of the total pad goes on top. */
-    private static int sameTop(int size, int out, int window, int stride) {
-        return Math.max(0, (out - 1) * stride + window - size) / 2;
     }
 
     static INDArray forward(INDArray x, int[] args, ConvGeometry g, boolean max) {

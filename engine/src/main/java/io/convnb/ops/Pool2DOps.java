@@ -33,7 +33,7 @@ public final class Pool2DOps {
     public static PoolResult maxForward(INDArray x, int ph, int pw, Conv2DSpec s) {
         ConvGeometry g = geometry("Pool2DOps.maxForward", x, ph, pw, s);
         if (x.dataType() == DataType.FLOAT) {
-            int[] args = NativePool.arguments(ph, pw, g, s.padBottom(), s.padRight());
+            int[] args = NativePool.arguments(ph, pw, g, s);
             return args == null ? MaxPoolFloat.forward(x, ph, pw, s, g)
                     : new PoolResult(NativePool.forward(x, args, g, true), null, x.shape(), OpChecks.plain(x), ph, pw, s);
         }
@@ -83,7 +83,7 @@ public final class Pool2DOps {
         if (r.argmax() == null) {   // FLOAT forward: the winners are found again from the kept input
             ConvGeometry g = geometry(op, r.inputShape(), r.poolH(), r.poolW(), r.spec());
             INDArray dyf = dy.dataType() == DataType.FLOAT ? dy : dy.castTo(DataType.FLOAT);
-            int[] args = NativePool.arguments(r.poolH(), r.poolW(), g, r.spec().padBottom(), r.spec().padRight());
+            int[] args = NativePool.arguments(r.poolH(), r.poolW(), g, r.spec());
             return args == null ? MaxPoolFloat.backward(r, dyf, g) : NativePool.backward(r.input(), dyf, args, true);
         }
         double[] g = FlatCopy.read(dy);
@@ -98,7 +98,7 @@ public final class Pool2DOps {
     public static INDArray avgForward(INDArray x, int ph, int pw, Conv2DSpec s) {
         ConvGeometry g = geometry("Pool2DOps.avgForward", x, ph, pw, s);
         if (x.dataType() == DataType.FLOAT) {
-            int[] args = NativePool.arguments(ph, pw, g, s.padBottom(), s.padRight());
+            int[] args = NativePool.arguments(ph, pw, g, s);
             return args == null ? MaxPoolFloat.avgForward(x, ph, pw, g) : NativePool.forward(x, args, g, false);
         }
         double[] in = FlatCopy.read(x);
@@ -140,7 +140,7 @@ public final class Pool2DOps {
         ConvGeometry g = geometry(op, inputShape, ph, pw, s);
         OpChecks.sameShape(op, "dy", dy, g.n(), g.oh(), g.ow(), g.c());
         if (dy.dataType() == DataType.FLOAT) {
-            int[] args = NativePool.arguments(ph, pw, g, s.padBottom(), s.padRight());
+            int[] args = NativePool.arguments(ph, pw, g, s);
             // The op reads only its input's shape: an uninitialized array of that shape stands in.
             return args == null ? MaxPoolFloat.avgBackward(dy, g, ph, pw)
                     : NativePool.backward(Nd4j.createUninitialized(DataType.FLOAT, inputShape, 'c'), dy, args, false);
