@@ -66,6 +66,26 @@ public final class Conv2DOps {
     static final int BUILTIN_BACKWARD_MIN_CHANNELS = 16;
 
     /**
+     * Most filters for which AUTO runs the whole backward pass of a FLOAT stride-1 layer (kernel at least
+     * 2x2, dx needed) as libnd4j's {@code conv2d_bp}: oneDNN's backward-weights kernel beats im2col + GEMM
+     * there by 2-3x. Measured here (AMD EPYC, 2 threads, ms, im2col/deconvolution rule against
+     * {@code conv2d_bp}): (16,64,64,32) x32 3x3 36 / 10; (32,56,56,64) x64 3x3 79-206 / 38-46;
+     * (64,14,14,32) x64 6.0-8.6 / 3.8; (16,28,28,128) x64 18.9 / 11.3; (32,16,16,64) x32 4.6-5.7 / 2.4;
+     * (64,28,28,8) x16 5.7 / 3.5-4.0; (64,28,28,1) x32 on a JVM without the Vector API 8.0 / 3.4. With 128
+     * filters or more oneDNN picks Winograd for dx from 16 images up ({@code jit_wino_4x3}), which ran
+     * 3-6 times slower than deconvolution ((16,28,28,128) x128 92-102 / 28-32, (16,14,14,256) x256 190 / 31),
+     * so wider layers keep {@link Path#BUILTIN_INPUT_GRADIENT}. Kernels of height or width 1 (1x1, Conv1D)
+     * and strided layers gained nothing measurable and keep their paths.
+     */
+    static final int BUILTIN_BACKWARD_MAX_FILTERS = 64;
+
+    /** Whether AUTO runs the whole backward pass of this call with {@code conv2d_bp} (see {@link #BUILTIN_BACKWARD_MAX_FILTERS}). */
+    static boolean builtinWholeBackward(ConvGeometry g, DataType type, boolean needInput) {
+        return needInput && type == DataType.FLOAT && g.groups() == 1 && g.sh() == 1 && g.sw() == 1
+                && g.kh() > 1 && g.kw() > 1 && g.f() <= BUILTIN_BACKWARD_MAX_FILTERS;
+    }
+
+    /**
      * Most input channels for which AUTO runs the direct vectorised convolution ({@link DirectConvFloat}),
      * which it does only at stride 1. Measured here, GFLOP/s forward+backward (with dx), direct against
      * the previous rule (oneDNN forward, im2col + GEMM backward): (64,28,28,1) x32 3x3 about 45 / 12;
@@ -134,13 +154,17 @@ public final class Conv2DOps {
          * stride 1 with one output channel per input channel, their dx (see {@link BuiltinConv#depthwiseApplies}).
          */
         DEPTHWISE,
-        /** libnd4j's oneDNN {@code conv2d} (forward) or {@code conv2d_bp} (backward, forced ND4J_BUILTIN only). */
+        /**
+         * libnd4j's oneDNN {@code conv2d} (forward) or {@code conv2d_bp} (backward: FLOAT stride-1 layers with
+         * at most {@link #BUILTIN_BACKWARD_MAX_FILTERS} filters, or forced ND4J_BUILTIN).
+         */
         BUILTIN,
         /** Backward only: dx by libnd4j's oneDNN {@code deconv2d}, the kernel gradient by im2col + GEMM. */
         BUILTIN_INPUT_GRADIENT,
         /**
          * Dilated stride-1 FLOAT layers ({@link DilatedConv}): the undilated oneDNN op over sub-images;
-         * backward, dx by its deconvolution there (wide layers) and the kernel gradient by im2col + GEMM.
+         * backward, {@code conv2d_bp} there (at most {@link #BUILTIN_BACKWARD_MAX_FILTERS} filters), else dx
+         * by its deconvolution there (wide layers) and the kernel gradient by im2col + GEMM.
          */
         DILATED_AS_BATCH,
         /** {@link ConvGemm}: im2col + GEMM, or plain GEMMs on the input when it is its own patch matrix (1x1). */
@@ -171,11 +195,13 @@ public final class Conv2DOps {
 
     /**
      * The AUTO rule for the backward pass: thin float layers direct (dx only, for strided ones); 1x1
-     * kernels GEMMs; wide layers (at least {@link #BUILTIN_BACKWARD_MIN_CHANNELS} channels and filters)
-     * that oneDNN can express (directly, or as sub-images when dilated) take dx from its deconvolution
-     * and the kernel gradient from one GEMM per chunk over the patch matrix; the rest im2col + GEMM. libnd4j's {@code conv2d_bp} runs only when
-     * forced (ND4J_BUILTIN): on the AMD EPYC machines here it took 93 ms where deconvolution + GEMM
-     * took about 35 on (16,28,28,128) x128 3x3, and 200 ms against 20 for GEMMs on a 1x1 layer.
+     * kernels GEMMs; FLOAT stride-1 layers with a kernel of at least 2x2 and at most
+     * {@link #BUILTIN_BACKWARD_MAX_FILTERS} filters libnd4j's {@code conv2d_bp} when dx is needed (over the
+     * sub-images when dilated); wider layers (at least {@link #BUILTIN_BACKWARD_MIN_CHANNELS} channels and
+     * filters) that oneDNN can express take dx from its deconvolution and the kernel gradient from one GEMM
+     * per chunk over the patch matrix; the rest im2col + GEMM. On the AMD EPYC machines here
+     * {@code conv2d_bp} took 93 ms where deconvolution + GEMM took about 35 on (16,28,28,128) x128 3x3
+     * (oneDNN's Winograd dx), and 200 ms against 20 for GEMMs on a 1x1 layer.
      */
     static Path backwardPath(ConvGeometry g, Conv2DSpec s, DataType type, boolean needInput) {
         if (direct(g, type)) {
@@ -192,9 +218,17 @@ public final class Conv2DOps {
             case ND4J_BUILTIN -> BuiltinConv.padMode(g, s) >= 0 ? Path.BUILTIN : Path.IM2COL_GEMM;
             case AUTO, DIRECT -> {
                 boolean wide = g.c() >= BUILTIN_BACKWARD_MIN_CHANNELS && g.f() >= BUILTIN_BACKWARD_MIN_CHANNELS;
-                yield !needInput || !wide || pointwise(g) ? Path.IM2COL_GEMM
-                        : DilatedConv.applies(g, type) ? Path.DILATED_AS_BATCH
-                        : BuiltinConv.deconvApplies(g, s) ? Path.BUILTIN_INPUT_GRADIENT : Path.IM2COL_GEMM;
+                boolean whole = builtinWholeBackward(g, type, needInput);
+                if (!needInput || pointwise(g)) {
+                    yield Path.IM2COL_GEMM;
+                }
+                if (DilatedConv.applies(g, type)) {
+                    yield whole || wide ? Path.DILATED_AS_BATCH : Path.IM2COL_GEMM;
+                }
+                if (whole && BuiltinConv.padMode(g, s) >= 0) {
+                    yield Path.BUILTIN;
+                }
+                yield wide && BuiltinConv.deconvApplies(g, s) ? Path.BUILTIN_INPUT_GRADIENT : Path.IM2COL_GEMM;
             }
         };
     }
@@ -303,6 +337,9 @@ public final class Conv2DOps {
                 yield new ConvGradients(dx, w.kernel(), w.bias());
             }
             case DILATED_AS_BATCH -> {
+                if (builtinWholeBackward(g, x.dataType(), needInput)) {
+                    yield DilatedConv.backward(x, kernel, dz, g, hasBias);
+                }
                 ConvGradients w = gemmBackward(x, kernel, dz, g, false, hasBias);
                 yield new ConvGradients(DilatedConv.inputGradient(dz, kernel, g), w.kernel(), w.bias());
             }

@@ -60,84 +60,121 @@ final class DilatedConv {
         return fromSubImages(dsub, g, sg);
     }
 
+    /**
+     * dx, dKernel and (with a bias) dBias of {@link #forward} for dy (n,oh,ow,f) in one call of libnd4j's
+     * {@code conv2d_bp} on the sub-images: sub-output cells beyond y carry zero gradient, so they add
+     * nothing to the kernel and bias gradients.
+     */
+    static ConvGradients backward(INDArray x, INDArray kernel, INDArray dy, ConvGeometry g, boolean hasBias) {
+        ConvGeometry sg = subGeometry(g);
+        INDArray sub = toSubImages(OpChecks.plain(x), g, sg);
+        INDArray dys = toSubOutputs(OpChecks.plain(dy), g, sg);
+        ConvGradients s = BuiltinConv.backward(sub, OpChecks.plain(kernel), dys, hasBias, sg, Conv2DSpec.unit(), 0);
+        return new ConvGradients(fromSubImages(s.input(), g, sg), s.kernel(), s.bias());
+    }
+
     /** S[(a*dw + b)*n + m, u, v, :] = x[m, a + dh*u - pt, b + dw*v - pl, :], zero outside x. */
     private static INDArray toSubImages(INDArray x, ConvGeometry g, ConvGeometry sg) {
-        int c = g.c(), len = (int) x.length();
-        Scratch scratch = Scratch.get();
-        float[] xa = scratch.floats("dilated.x", len);
-        x.data().asNioFloat().get(0, xa, 0, len);
-        KeepAlive.fence(x);
-        int subLen = sg.n() * sg.h() * sg.w() * c;
-        float[] s = scratch.floats("dilated.sub", subLen);
-        Arrays.fill(s, 0, subLen, 0f);
-        moveInputs(xa, s, g, sg, true);
-        return toNative(s, subLen, sg.n(), sg.h(), sg.w(), c);
+        return rearrange(x, g, g.h() * g.w() * g.c(), sg.h() * sg.w() * g.c(), true,
+                new long[] {sg.n(), sg.h(), sg.w(), g.c()}, (image, sub, m) -> moveInputs(image, sub, g, sg, m, true));
     }
 
     /** dx[m, r, col, :] = dS[..] for the one sub-image cell that read input cell (r, col); zero for cells no window reads. */
     private static INDArray fromSubImages(INDArray dsub, ConvGeometry g, ConvGeometry sg) {
-        int c = g.c(), subLen = (int) dsub.length(), len = g.n() * g.h() * g.w() * c;
-        Scratch scratch = Scratch.get();
-        float[] s = scratch.floats("dilated.sub", subLen);
-        INDArray plain = OpChecks.plain(dsub);
-        plain.data().asNioFloat().get(0, s, 0, subLen);
-        KeepAlive.fence(plain);
-        float[] dx = scratch.floats("dilated.x", len);
-        Arrays.fill(dx, 0, len, 0f);
-        moveInputs(dx, s, g, sg, false);
-        return toNative(dx, len, g.n(), g.h(), g.w(), c);
+        return rearrange(OpChecks.plain(dsub), g, g.h() * g.w() * g.c(), sg.h() * sg.w() * g.c(), false,
+                new long[] {g.n(), g.h(), g.w(), g.c()}, (image, sub, m) -> moveInputs(image, sub, g, sg, m, false));
     }
 
     /** y[m, a + dh*p, b + dw*q, :] = Ys[(a*dw + b)*n + m, p, q, :] for the cells inside y. */
     private static INDArray fromSubOutputs(INDArray ys, ConvGeometry g, ConvGeometry sg) {
-        int f = g.f(), subLen = (int) ys.length(), len = g.n() * g.oh() * g.ow() * f;
-        Scratch scratch = Scratch.get();
-        float[] s = scratch.floats("dilated.subOut", subLen);
-        ys.data().asNioFloat().get(0, s, 0, subLen);
-        KeepAlive.fence(ys);
-        float[] y = scratch.floats("dilated.out", len);
-        moveOutputs(s, y, g, sg, true);
-        return toNative(y, len, g.n(), g.oh(), g.ow(), f);
+        return rearrange(OpChecks.plain(ys), g, g.oh() * g.ow() * g.f(), sg.oh() * sg.ow() * g.f(), false,
+                new long[] {g.n(), g.oh(), g.ow(), g.f()}, (image, sub, m) -> moveOutputs(sub, image, g, sg, m, true));
     }
 
     /** The inverse arrangement of dy; sub-output cells beyond y get zero gradient. */
     private static INDArray toSubOutputs(INDArray dy, ConvGeometry g, ConvGeometry sg) {
-        int f = g.f(), len = (int) dy.length(), subLen = sg.n() * sg.oh() * sg.ow() * f;
-        Scratch scratch = Scratch.get();
-        float[] d = scratch.floats("dilated.out", len);
-        dy.data().asNioFloat().get(0, d, 0, len);
-        KeepAlive.fence(dy);
-        float[] s = scratch.floats("dilated.subOut", subLen);
-        Arrays.fill(s, 0, subLen, 0f);
-        moveOutputs(s, d, g, sg, false);
-        return toNative(s, subLen, sg.n(), sg.oh(), sg.ow(), f);
+        return rearrange(dy, g, g.oh() * g.ow() * g.f(), sg.oh() * sg.ow() * g.f(), true,
+                new long[] {sg.n(), sg.oh(), sg.ow(), g.f()}, (image, sub, m) -> moveOutputs(sub, image, g, sg, m, false));
+    }
+
+    /** Copies the cells of image m between an image batch and its sub-image batch (heap arrays of the whole batches). */
+    private interface ImageMove {
+        void run(float[] image, float[] sub, int m);
     }
 
     /**
-     * Copies between an image batch (n, h, w, c) and its sub-image batch: sub-image cell (u, v) of image
-     * m, phase (a, b) is input cell (a + dh*u - pt, b + dw*v - pl); cells outside the input are left as
-     * they are (zero). {@code toSub} picks the direction.
+     * One rearrangement between image order (n images of {@code imageLen} floats, batch index m) and
+     * sub-image order (dh*dw*n blocks of {@code subLen} floats, block {@code (a*dw + b)*n + m}) into a new
+     * tensor of {@code destShape}, in
+     * either direction ({@code toSub}), on the cores ({@link ConvGemm#forEachPart}): every image and its
+     * dh*dw blocks belong to one part, which loads its own source cells from native memory, zeroes its
+     * destination cells, moves them and stores them. The cell copies are the same whichever thread
+     * runs them, so the result does not depend on the split.
      */
-    private static void moveInputs(float[] image, float[] sub, ConvGeometry g, ConvGeometry sg, boolean toSub) {
+    private static INDArray rearrange(INDArray source, ConvGeometry g, int imageLen, int subLen, boolean toSub,
+                                      long[] destShape, ImageMove move) {
+        int n = g.n(), phases = g.dh() * g.dw();
+        Scratch scratch = Scratch.get();
+        float[] image = scratch.floats("dilated.image", n * imageLen);
+        float[] sub = scratch.floats("dilated.sub", phases * n * subLen);
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, destShape, 'c');
+        ConvGemm.forEachPart(n, imageLen * phases, (first, count) -> {
+            FloatBuffer src = source.data().asNioFloat(), dst = out.data().asNioFloat();
+            if (toSub) {
+                src.get(first * imageLen, image, first * imageLen, count * imageLen);
+            } else {
+                for (int p = 0; p < phases; p++) {
+                    int block = (p * n + first) * subLen;
+                    src.get(block, sub, block, count * subLen);
+                }
+            }
+            if (toSub) {
+                for (int p = 0; p < phases; p++) {
+                    int block = (p * n + first) * subLen;
+                    Arrays.fill(sub, block, block + count * subLen, 0f);
+                }
+            } else {
+                Arrays.fill(image, first * imageLen, (first + count) * imageLen, 0f);
+            }
+            for (int m = first; m < first + count; m++) {
+                move.run(image, sub, m);
+            }
+            if (toSub) {
+                for (int p = 0; p < phases; p++) {
+                    int block = (p * n + first) * subLen;
+                    dst.put(block, sub, block, count * subLen);
+                }
+            } else {
+                dst.put(first * imageLen, image, first * imageLen, count * imageLen);
+            }
+        });
+        KeepAlive.fence(source);
+        return out;
+    }
+
+    /**
+     * Copies the cells of image m between an image batch (n, h, w, c) and its sub-image batch: sub-image
+     * cell (u, v) of phase (a, b) is input cell (a + dh*u - pt, b + dw*v - pl); cells outside the input are
+     * left as they are (zero). {@code toSub} picks the direction.
+     */
+    private static void moveInputs(float[] image, float[] sub, ConvGeometry g, ConvGeometry sg, int m, boolean toSub) {
         int c = g.c();
         for (int a = 0; a < g.dh(); a++) {
             for (int b = 0; b < g.dw(); b++) {
-                for (int m = 0; m < g.n(); m++) {
-                    int bi = (a * g.dw() + b) * g.n() + m;
-                    for (int u = 0; u < sg.h(); u++) {
-                        int r = a + g.dh() * u - g.pt();
-                        if (r < 0 || r >= g.h()) {
-                            continue;
-                        }
-                        for (int v = 0; v < sg.w(); v++) {
-                            int col = b + g.dw() * v - g.pl();
-                            if (col >= 0 && col < g.w()) {
-                                int ii = ((m * g.h() + r) * g.w() + col) * c, si = ((bi * sg.h() + u) * sg.w() + v) * c;
-                                if (toSub) {
-                                    System.arraycopy(image, ii, sub, si, c);
-                                } else {
-                                    System.arraycopy(sub, si, image, ii, c);
-                                }
+                int bi = (a * g.dw() + b) * g.n() + m;
+                for (int u = 0; u < sg.h(); u++) {
+                    int r = a + g.dh() * u - g.pt();
+                    if (r < 0 || r >= g.h()) {
+                        continue;
+                    }
+                    for (int v = 0; v < sg.w(); v++) {
+                        int col = b + g.dw() * v - g.pl();
+                        if (col >= 0 && col < g.w()) {
+                            int ii = ((m * g.h() + r) * g.w() + col) * c, si = ((bi * sg.h() + u) * sg.w() + v) * c;
+                            if (toSub) {
+                                System.arraycopy(image, ii, sub, si, c);
+                            } else {
+                                System.arraycopy(sub, si, image, ii, c);
                             }
                         }
                     }
@@ -146,23 +183,21 @@ final class DilatedConv {
         }
     }
 
-    /** Copies between sub-output cells and output cells, in either direction. */
-    private static void moveOutputs(float[] sub, float[] out, ConvGeometry g, ConvGeometry sg, boolean toOut) {
+    /** Copies the cells of image m between sub-output cells and output cells, in either direction. */
+    private static void moveOutputs(float[] sub, float[] out, ConvGeometry g, ConvGeometry sg, int m, boolean toOut) {
         int f = g.f();
         for (int a = 0; a < g.dh(); a++) {
             for (int b = 0; b < g.dw(); b++) {
-                for (int m = 0; m < g.n(); m++) {
-                    int bi = (a * g.dw() + b) * g.n() + m;
-                    for (int p = 0; a + g.dh() * p < g.oh(); p++) {
-                        int oh = a + g.dh() * p;
-                        for (int q = 0; b + g.dw() * q < g.ow(); q++) {
-                            int ow = b + g.dw() * q;
-                            int si = ((bi * sg.oh() + p) * sg.ow() + q) * f, oi = ((m * g.oh() + oh) * g.ow() + ow) * f;
-                            if (toOut) {
-                                System.arraycopy(sub, si, out, oi, f);
-                            } else {
-                                System.arraycopy(out, oi, sub, si, f);
-                            }
+                int bi = (a * g.dw() + b) * g.n() + m;
+                for (int p = 0; a + g.dh() * p < g.oh(); p++) {
+                    int oh = a + g.dh() * p;
+                    for (int q = 0; b + g.dw() * q < g.ow(); q++) {
+                        int ow = b + g.dw() * q;
+                        int si = ((bi * sg.oh() + p) * sg.ow() + q) * f, oi = ((m * g.oh() + oh) * g.ow() + ow) * f;
+                        if (toOut) {
+                            System.arraycopy(sub, si, out, oi, f);
+                        } else {
+                            System.arraycopy(out, oi, sub, si, f);
                         }
                     }
                 }

@@ -119,8 +119,14 @@ class Conv2DOpsGridTest {
         Random rnd = new Random(53);
         int[] wide = {16, 1, 17};
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-            // symmetric pads, stride 1 and 2: dx from libnd4j's deconvolution
+            // symmetric pads at stride 1: FLOAT runs conv2d_bp up to 64 filters, deconvolution dx + GEMM dW above
             checkCase(rnd, 2, new int[] {7, 6}, new int[] {3, 3}, wide, new NaiveOps.Geo(1, 1, 1, 1, 1, 1, 1, 1, 1), type, false);
+            checkCase(rnd, 2, new int[] {6, 5}, new int[] {3, 3}, new int[] {16, 1, 66}, new NaiveOps.Geo(1, 1, 1, 1, 1, 1, 1, 1, 1), type, true);
+            // TensorFlow "same" for an even kernel (pads 0/1) at stride 1: conv2d_bp in its "same" mode
+            checkCase(rnd, 2, new int[] {6, 7}, new int[] {2, 2}, wide, new NaiveOps.Geo(1, 1, 1, 1, 0, 1, 0, 1, 1), type, false);
+            // dilated with more than 64 filters: sub-image deconvolution dx + GEMM dW instead of conv2d_bp on the sub-images
+            checkCase(rnd, 2, new int[] {9, 8}, new int[] {3, 3}, new int[] {16, 1, 66}, new NaiveOps.Geo(1, 1, 2, 2, 2, 2, 2, 2, 1), type, false);
+            // symmetric pads at stride 2: dx from libnd4j's deconvolution
             checkCase(rnd, 2, new int[] {7, 9}, new int[] {3, 3}, wide, new NaiveOps.Geo(2, 2, 1, 1, 1, 1, 1, 1, 1), type, true);
             checkCase(rnd, 2, new int[] {6, 6}, new int[] {2, 3}, wide, new NaiveOps.Geo(2, 1, 1, 1, 0, 0, 1, 1, 1), type, false);
             // TensorFlow "same" at stride 2 (pads 0/1), a stride that drops a remainder, dilation with stride: im2col + GEMM
@@ -159,6 +165,16 @@ class Conv2DOpsGridTest {
         assertEquals(Conv2DOps.Path.BUILTIN, Conv2DOps.forwardPath(wide, same, f32));
         assertEquals(Conv2DOps.Path.BUILTIN_INPUT_GRADIENT, Conv2DOps.backwardPath(wide, same, f32, true));
         assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.backwardPath(wide, same, f32, false));
+        // up to 64 filters at stride 1, FLOAT and dx needed: the whole backward pass is conv2d_bp
+        ConvGeometry mid = new ConvGeometry(64, 14, 14, 32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        assertEquals(Conv2DOps.Path.BUILTIN, Conv2DOps.backwardPath(mid, same, f32, true));
+        assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.backwardPath(mid, same, f32, false));
+        assertEquals(Conv2DOps.Path.BUILTIN_INPUT_GRADIENT, Conv2DOps.backwardPath(mid, same, DataType.DOUBLE, true));
+        ConvGeometry mid65 = new ConvGeometry(64, 14, 14, 32, 14, 14, 65, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        assertEquals(Conv2DOps.Path.BUILTIN_INPUT_GRADIENT, Conv2DOps.backwardPath(mid65, same, f32, true));
+        // 8 input channels, more than the direct path takes: conv2d_bp too
+        ConvGeometry thin8 = new ConvGeometry(64, 28, 28, 8, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        assertEquals(Conv2DOps.Path.BUILTIN, Conv2DOps.backwardPath(thin8, same, f32, true));
         // (32,56,56,64) x128 3x3 stride 2 same: pads (0, 1), which deconvolution cannot express
         ConvGeometry s2 = new ConvGeometry(32, 56, 56, 64, 28, 28, 128, 3, 3, 2, 2, 1, 1, 0, 0, 1);
         Conv2DSpec s2same = Conv2DSpec.of(2, 2, 0, 1, 0, 1);
@@ -179,6 +195,9 @@ class Conv2DOpsGridTest {
         assertEquals(Conv2DOps.Path.DILATED_AS_BATCH, Conv2DOps.forwardPath(dilated, dil, f32));
         assertEquals(Conv2DOps.Path.DILATED_AS_BATCH, Conv2DOps.backwardPath(dilated, dil, f32, true));
         assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.backwardPath(dilated, dil, DataType.DOUBLE, true));
+        assertTrue(Conv2DOps.builtinWholeBackward(dilated, f32, true));
+        ConvGeometry dilatedThin = new ConvGeometry(16, 64, 64, 8, 64, 64, 8, 3, 3, 1, 1, 2, 2, 2, 2, 1);
+        assertEquals(Conv2DOps.Path.DILATED_AS_BATCH, Conv2DOps.backwardPath(dilatedThin, dil, f32, true));
         ConvGeometry dilated2 = new ConvGeometry(16, 64, 64, 32, 32, 32, 32, 3, 3, 2, 2, 2, 2, 2, 2, 1);
         assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.forwardPath(dilated2, new Conv2DSpec(2, 2, 2, 2, 2, 1, 2, 1, 1), f32));
         // Conv1D (64,1000,64) x64 kernel 5 same as height 1: oneDNN forward, deconvolution dx
@@ -359,6 +378,12 @@ class Conv2DOpsGridTest {
         ConvGemm.chunkElements = 2L * 5 * 4 * 9 * 4;   // several chunks, each split too
         checkCase(rnd, 5, new int[] {6, 5}, new int[] {3, 3}, new int[] {4, 1, 3},
                 new NaiveOps.Geo(1, 1, 1, 1, 1, 1, 1, 1, 1), DataType.DOUBLE, false);
+        // the sub-image rearrangements of a dilated layer, image by image on the cores, both backward paths
+        Conv2DOps.useImplementation(ConvImplementation.AUTO);
+        for (int f : new int[] {12, 66}) {
+            checkCase(rnd, 5, new int[] {9, 8}, new int[] {3, 3}, new int[] {16, 1, f},
+                    new NaiveOps.Geo(1, 1, 2, 3, 2, 2, 1, 5, 1), DataType.FLOAT, f == 12);
+        }
     }
 
     @Test
