@@ -50,6 +50,32 @@ class ElementwiseOpsTest {
     }
 
     @Test
+    void reluGradientKeepsTheBitsOfTheFloatComparisonOnSpecialValues() {
+        // out: zeros of both signs, the smallest subnormal, the largest float, infinities, NaNs of both signs,
+        // negatives (not a ReLU output, but the definition still holds); dy: signed zeros, NaN, infinities
+        float[] outs = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1f, -1f, Float.MAX_VALUE, Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, Float.NaN, Float.intBitsToFloat(0xffc00000), Float.intBitsToFloat(0x7f800001)};
+        float[] dys = {2.5f, -0f, 0f, Float.NaN, Float.NEGATIVE_INFINITY, -3f};
+        int n = outs.length * dys.length;
+        float[] out = new float[n];
+        float[] dy = new float[n];
+        for (int i = 0; i < outs.length; i++) {
+            for (int j = 0; j < dys.length; j++) {
+                out[i * dys.length + j] = outs[i];
+                dy[i * dys.length + j] = dys[j];
+            }
+        }
+        float[] got = ElementwiseOps.reluBackward(Nd4j.create(out, new long[] {n}, 'c'), Nd4j.create(dy, new long[] {n}, 'c'))
+                .data().asFloat();
+        for (int k = 0; k < n; k++) {
+            float expected = out[k] > 0f ? dy[k] : 0f;
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got[k]),
+                    "relu gradient bits for out " + out[k] + " (" + Integer.toHexString(Float.floatToRawIntBits(out[k]))
+                            + "), dy " + dy[k]);
+        }
+    }
+
+    @Test
     void biasIsAddedPerChannelAcrossBlockBoundaries() {
         // 7 channels do not divide the block size, so blocks start in the middle of a row.
         Random rnd = new Random(4);
