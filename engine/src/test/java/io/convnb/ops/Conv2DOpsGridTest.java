@@ -175,6 +175,9 @@ class Conv2DOpsGridTest {
         // 8 input channels, more than the direct path takes: conv2d_bp too
         ConvGeometry thin8 = new ConvGeometry(64, 28, 28, 8, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1);
         assertEquals(Conv2DOps.Path.BUILTIN, Conv2DOps.backwardPath(thin8, same, f32, true));
+        // thin layers (direct here; im2col + GEMM on a JVM without the Vector API) never do
+        ConvGeometry rgb = new ConvGeometry(64, 32, 32, 3, 32, 32, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        assertFalse(Conv2DOps.builtinWholeBackward(rgb, f32, true));
         // (32,56,56,64) x128 3x3 stride 2 same: pads (0, 1), which deconvolution cannot express
         ConvGeometry s2 = new ConvGeometry(32, 56, 56, 64, 28, 28, 128, 3, 3, 2, 2, 1, 1, 0, 0, 1);
         Conv2DSpec s2same = Conv2DSpec.of(2, 2, 0, 1, 0, 1);
