@@ -105,11 +105,10 @@ final class DilatedConv {
     /**
      * One rearrangement between image order (n images of {@code imageLen} floats, batch index m) and
      * sub-image order (dh*dw*n blocks of {@code subLen} floats, block {@code (a*dw + b)*n + m}) into a new
-     * tensor of {@code destShape}, in
-     * either direction ({@code toSub}), on the cores ({@link ConvGemm#forEachPart}): every image and its
-     * dh*dw blocks belong to one part, which loads its own source cells from native memory, zeroes its
-     * destination cells, moves them and stores them. The cell copies are the same whichever thread
-     * runs them, so the result does not depend on the split.
+     * tensor of {@code destShape}, in either direction ({@code toSub}), on the cores
+     * ({@link ConvGemm#forEachPart}): every image and its dh*dw blocks belong to one part, which loads its
+     * own source cells from native memory, zeroes its destination cells, moves them and stores them. The
+     * cell copies are the same whichever thread runs them, so the result does not depend on the split.
      */
     private static INDArray rearrange(INDArray source, ConvGeometry g, int imageLen, int subLen, boolean toSub,
                                       long[] destShape, ImageMove move) {
@@ -120,32 +119,30 @@ final class DilatedConv {
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, destShape, 'c');
         ConvGemm.forEachPart(n, imageLen * phases, (first, count) -> {
             FloatBuffer src = source.data().asNioFloat(), dst = out.data().asNioFloat();
+            int imageAt = first * imageLen, images = count * imageLen, blocks = count * subLen;
             if (toSub) {
-                src.get(first * imageLen, image, first * imageLen, count * imageLen);
-            } else {
+                src.get(imageAt, image, imageAt, images);
                 for (int p = 0; p < phases; p++) {
-                    int block = (p * n + first) * subLen;
-                    src.get(block, sub, block, count * subLen);
-                }
-            }
-            if (toSub) {
-                for (int p = 0; p < phases; p++) {
-                    int block = (p * n + first) * subLen;
-                    Arrays.fill(sub, block, block + count * subLen, 0f);
+                    int blockAt = (p * n + first) * subLen;
+                    Arrays.fill(sub, blockAt, blockAt + blocks, 0f);
                 }
             } else {
-                Arrays.fill(image, first * imageLen, (first + count) * imageLen, 0f);
+                for (int p = 0; p < phases; p++) {
+                    int blockAt = (p * n + first) * subLen;
+                    src.get(blockAt, sub, blockAt, blocks);
+                }
+                Arrays.fill(image, imageAt, imageAt + images, 0f);
             }
             for (int m = first; m < first + count; m++) {
                 move.run(image, sub, m);
             }
             if (toSub) {
                 for (int p = 0; p < phases; p++) {
-                    int block = (p * n + first) * subLen;
-                    dst.put(block, sub, block, count * subLen);
+                    int blockAt = (p * n + first) * subLen;
+                    dst.put(blockAt, sub, blockAt, blocks);
                 }
             } else {
-                dst.put(first * imageLen, image, first * imageLen, count * imageLen);
+                dst.put(imageAt, image, imageAt, images);
             }
         });
         KeepAlive.fence(source);
@@ -203,12 +200,5 @@ final class DilatedConv {
                 }
             }
         }
-    }
-
-    private static INDArray toNative(float[] a, int len, long... shape) {
-        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
-        FloatBuffer buf = out.data().asNioFloat();
-        buf.put(0, a, 0, len);
-        return out;
     }
 }
