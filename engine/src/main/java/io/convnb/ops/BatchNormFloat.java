@@ -88,6 +88,38 @@ final class BatchNormFloat {
         void run(int at, int len);
     }
 
+    /** One block of a {@link #twoSums} pass: fills a and b as it needs and adds into the per-element sums. */
+    @FunctionalInterface
+    interface SumBlock {
+        void run(int at, int len, float[] a, float[] b, float[] sum1, float[] sum2);
+    }
+
+    /**
+     * Two per-channel totals over all rows: each thread adds its chunk's blocks into two per-element
+     * float sums ({@code body}, given the thread's block arrays a and b), folds them into its chunk's
+     * double totals every {@link #FOLD_BLOCKS} blocks, and the chunk totals are added in chunk order.
+     */
+    private static double[][] twoSums(Layout l, int rows, SumBlock body) {
+        int c = l.c(), bl = l.block();
+        int chunks = ImageParts.count(rows);
+        double[][] first = new double[chunks][c];
+        double[][] second = new double[chunks][c];
+        ImageParts.run(rows, (chunk, start, count) -> {
+            Scratch scratch = Scratch.get();
+            float[] a = scratch.floats("bn.a", bl);
+            float[] b = scratch.floats("bn.b", bl);
+            float[] sum1 = scratch.floats("bn.acc", bl);
+            float[] sum2 = scratch.floats("bn.acc2", bl);
+            Arrays.fill(sum1, 0, bl, 0f);
+            Arrays.fill(sum2, 0, bl, 0f);
+            l.forBlocks(start, count, (at, len) -> body.run(at, len, a, b, sum1, sum2), () -> {
+                l.fold(sum1, first[chunk]);
+                l.fold(sum2, second[chunk]);
+            });
+        });
+        return new double[][] {BatchNormOps.combine(first, c), BatchNormOps.combine(second, c)};
+    }
+
     /** Rows averaged for the shift of {@link #moments}: spread evenly over the batch. */
     static final int SHIFT_SAMPLE_ROWS = 64;
 
@@ -102,7 +134,6 @@ final class BatchNormFloat {
     static BatchNormOps.Moments moments(INDArray plain, int c) {
         int rows = Math.toIntExact(plain.length() / c);
         Layout l = Layout.of(c);
-        int bl = l.block();
         FloatBuffer in = plain.data().asNioFloat();
         int base = Math.toIntExact(plain.offset());
         try {
@@ -120,29 +151,16 @@ final class BatchNormFloat {
                 shift[ch] = (float) (sample[ch] / samples);
             }
             float[] k = l.repeat(shift);
-            int chunks = ImageParts.count(rows);
-            double[][] linear = new double[chunks][c];
-            double[][] squares = new double[chunks][c];
-            ImageParts.run(rows, (chunk, first, count) -> {
-                float[] a = Scratch.get().floats("bn.a", bl);
-                float[] lin = Scratch.get().floats("bn.acc", bl);
-                float[] sq = Scratch.get().floats("bn.acc2", bl);
-                Arrays.fill(lin, 0, bl, 0f);
-                Arrays.fill(sq, 0, bl, 0f);
-                l.forBlocks(first, count, (at, len) -> {
-                    in.get(base + at, a, 0, len);
-                    for (int i = 0; i < len; i++) {
-                        float d = a[i] - k[i];
-                        lin[i] += d;
-                        sq[i] += d * d;
-                    }
-                }, () -> {
-                    l.fold(lin, linear[chunk]);
-                    l.fold(sq, squares[chunk]);
-                });
+            double[][] sums = twoSums(l, rows, (at, len, a, b, lin, sq) -> {
+                in.get(base + at, a, 0, len);
+                for (int i = 0; i < len; i++) {
+                    float d = a[i] - k[i];
+                    lin[i] += d;
+                    sq[i] += d * d;
+                }
             });
-            double[] s1 = BatchNormOps.combine(linear, c);
-            double[] s2 = BatchNormOps.combine(squares, c);
+            double[] s1 = sums[0];
+            double[] s2 = sums[1];
             double[] mean = new double[c];
             double[] variance = new double[c];
             for (int ch = 0; ch < c; ch++) {
@@ -198,31 +216,17 @@ final class BatchNormFloat {
         }
         float[] m = l.repeat(meanF);
         try {
-            int chunks = ImageParts.count(rows);
-            double[][] sumDy = new double[chunks][c];
-            double[][] sumDyCentred = new double[chunks][c];
-            ImageParts.run(rows, (chunk, first, count) -> {
-                float[] a = Scratch.get().floats("bn.a", bl);
-                float[] b = Scratch.get().floats("bn.b", bl);
-                float[] acc1 = Scratch.get().floats("bn.acc", bl);
-                float[] acc2 = Scratch.get().floats("bn.acc2", bl);
-                Arrays.fill(acc1, 0, bl, 0f);
-                Arrays.fill(acc2, 0, bl, 0f);
-                l.forBlocks(first, count, (at, len) -> {
-                    xs.get(xBase + at, a, 0, len);
-                    dys.get(dyBase + at, b, 0, len);
-                    for (int i = 0; i < len; i++) {
-                        float dy = b[i];
-                        acc1[i] += dy;
-                        acc2[i] += dy * (a[i] - m[i]);
-                    }
-                }, () -> {
-                    l.fold(acc1, sumDy[chunk]);
-                    l.fold(acc2, sumDyCentred[chunk]);
-                });
+            double[][] sums = twoSums(l, rows, (at, len, a, b, acc1, acc2) -> {
+                xs.get(xBase + at, a, 0, len);
+                dys.get(dyBase + at, b, 0, len);
+                for (int i = 0; i < len; i++) {
+                    float dy = b[i];
+                    acc1[i] += dy;
+                    acc2[i] += dy * (a[i] - m[i]);
+                }
             });
-            double[] db = BatchNormOps.combine(sumDy, c);
-            double[] dg = BatchNormOps.combine(sumDyCentred, c);
+            double[] db = sums[0];
+            double[] dg = sums[1];
             for (int ch = 0; ch < c; ch++) {
                 dg[ch] *= invStd[ch];
             }
