@@ -104,6 +104,8 @@ def header(engine_info, torch_info, torch_note, plain, when, loads):
     lines.append("engine: Java %s, ND4J BLAS %s, JVM settings: %s" % (
         engine_info.get("java", "?"), engine_info.get("nd4j_blas", "?"),
         " ".join([os.environ.get("ENGINE_JVM_FLAGS", ""), os.environ.get("ENGINE_ENV", "")]).strip() or "none"))
+    if engine_info.get("malloc"):
+        lines.append("engine native malloc: %s" % engine_info["malloc"])
     if plain:
         lines.append("plain JVM column: the same engine without %s" % (
             " and ".join(x for x in [os.environ.get("ENGINE_JVM_FLAGS", ""), os.environ.get("ENGINE_ENV", "")] if x) or "settings"))

@@ -12,6 +12,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link #padMode} says whether a geometry can be expressed at all.
  */
 final class BuiltinConv {
+    static {
+        NativeMalloc.tune();   // before oneDNN's first temporary buffer
+    }
+
     /** libnd4j iArg: data format NHWC. */
     private static final int NHWC = 1;
     /** libnd4j iArg: weight format [kH, kW, iC, oC]. */

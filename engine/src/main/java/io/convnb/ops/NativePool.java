@@ -15,6 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * the gradient ({@code Pool2DOpsTest} checks both against the double reference path).
  */
 final class NativePool {
+    static {
+        NativeMalloc.tune();   // before oneDNN's first temporary buffer
+    }
+
     /** Not final so that tests can run the Java passes on geometries this class would take. */
     static volatile boolean enabled = true;
 

@@ -8,6 +8,7 @@ import io.convnb.layers.Conv2DTranspose;
 import io.convnb.layers.Layer;
 import io.convnb.layers.MaxPooling2D;
 import io.convnb.model.StepWorkspace;
+import io.convnb.ops.NativeMalloc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -43,6 +44,7 @@ public final class LayerBenchmark {
         info.put("java", Runtime.version().toString());
         info.put("vector_api", ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
         info.put("omp_wait_policy", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
+        info.put("malloc", NativeMalloc.describe());
         info.put("nd4j_blas", String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().get("blas.vendor")));
         info.put("nd4j_threads", String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().get("omp.threads")));
         info.put("sgemm_gflops", Timing.round(sgemm(2048)));
