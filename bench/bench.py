@@ -92,7 +92,7 @@ def steady_rate(rates):
     return statistics.median(rates[1:] if len(rates) > 1 else rates)
 
 
-def header(engine_info, torch_info, torch_note, plain, when, loads):
+def header(engine_info, torch_info, torch_note, plain, when, loads, plain_info=None):
     cpu_model, cpus, flags = suite.cpu_info(open("/proc/cpuinfo").read())
     lines = ["convnb bench, %s, 2 threads per side" % when]
     lines.append(suite.load_line(loads, cpus))
@@ -109,6 +109,8 @@ def header(engine_info, torch_info, torch_note, plain, when, loads):
     if plain:
         lines.append("plain JVM column: the same engine without %s" % (
             " and ".join(x for x in [os.environ.get("ENGINE_JVM_FLAGS", ""), os.environ.get("ENGINE_ENV", "")] if x) or "settings"))
+        if plain_info and plain_info.get("omp_wait_policy"):
+            lines.append("plain JVM OpenMP wait policy: %s" % plain_info["omp_wait_policy"])
     if torch_info:
         lines.append("PyTorch %s: BLAS %s (%s), %d threads, best of NCHW and channels_last" % (
             torch_info["torch"], suite.OPTIMIZED.get(torch_info["blas_kind"], torch_info["blas_kind"]),
@@ -150,13 +152,14 @@ def main(argv=None):
     engine = run_lines(engine_cmd("io.convnb.bench.LayerBenchmark", specs, False), engine_env(False), "engine")
     engine_info = engine["INFO"][0]
     engine_res = {r["name"]: r for r in engine["RESULT"]}
-    torch_res, plain_res = {}, {}
+    torch_res, plain_res, plain_info = {}, {}, None
     if use_torch and layers:
         out = run_lines([PYTHON, os.path.join(HERE, "layers_torch.py")] + [n for n, _ in layers], torch_env(), "torch")
         torch_res = {r["name"]: r for r in out["RESULT"]}
     if args.plain and layers:
         out = run_lines(engine_cmd("io.convnb.bench.LayerBenchmark", specs, True), engine_env(True), "plain")
         plain_res = {r["name"]: r for r in out["RESULT"]}
+        plain_info = out["INFO"][0] if out["INFO"] else None
 
     rows = [{"benchmark": "SGEMM 2048^3, GFLOP/s", "engine": "%.1f" % engine_info["sgemm_gflops"],
              "pytorch": "%.1f" % torch_info["sgemm_gflops"] if torch_info else "n/a",
@@ -190,7 +193,7 @@ def main(argv=None):
             row["benchmark"] += " (%d images x %d epochs, first = warm-up)" % (samples, epochs)
             rows.append(row)
 
-    lines = header(engine_info, torch_info, torch_note, args.plain, when, (load_start, os.getloadavg()[0]))
+    lines = header(engine_info, torch_info, torch_note, args.plain, when, (load_start, os.getloadavg()[0]), plain_info)
     if args.markdown:
         print("\n".join(line + "  " for line in lines))
         print()

@@ -38,6 +38,10 @@ import tech.tablesaw.api.Table;
  * {@code image_dataset_from_directory}) and {@link #fromTable} (a Tablesaw table, e.g. from a CSV file).
  */
 public final class Datasets {
+    static {
+        io.convnb.ops.OpenMpPolicy.apply();   // before ND4J loads libgomp (see OpenMpPolicy)
+    }
+
     public static final String FASHION_DEFAULT = "/usr/share/datasets/fashion-mnist";
     public static final String FASHION_ENV = "CONVNB_FASHION_MNIST";
     public static final String FASHION_PROPERTY = "convnb.fashionMnist";

@@ -26,6 +26,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * </ol>
  */
 public abstract class Layer {
+    static {
+        io.convnb.ops.OpenMpPolicy.apply();   // before ND4J loads libgomp (see OpenMpPolicy)
+    }
+
     private String name;
     private long[] declaredInputShape;
     private long[] inputShape;

@@ -46,6 +46,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * run after run.
  */
 public class Sequential {
+    static {
+        io.convnb.ops.OpenMpPolicy.apply();   // before ND4J loads libgomp (see OpenMpPolicy)
+    }
+
     private static final int PREDICT_BATCH = 256;
 
     private final String name;

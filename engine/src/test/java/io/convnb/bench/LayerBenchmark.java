@@ -9,6 +9,7 @@ import io.convnb.layers.Layer;
 import io.convnb.layers.MaxPooling2D;
 import io.convnb.model.StepWorkspace;
 import io.convnb.ops.NativeMalloc;
+import io.convnb.ops.OpenMpPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -38,12 +39,13 @@ public final class LayerBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        OpenMpPolicy.apply();   // what the engine's entry points do when a notebook first uses them
         Nd4j.create(DataType.FLOAT, 1);
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("cpu", cpuModel());
         info.put("java", Runtime.version().toString());
         info.put("vector_api", ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
-        info.put("omp_wait_policy", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
+        info.put("omp_wait_policy", OpenMpPolicy.describe());
         info.put("malloc", NativeMalloc.describe());
         info.put("nd4j_blas", String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().get("blas.vendor")));
         info.put("nd4j_threads", String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().get("omp.threads")));

@@ -40,6 +40,7 @@ public final class ConvnbExtension {
         if (kernel == installed) {
             return;
         }
+        io.convnb.ops.OpenMpPolicy.apply();   // before anything loads ND4J
         // First, before any cell or workspace allocates: tensors past the launcher's caps are refused
         // with a readable error instead of getting the kernel killed by the OS.
         LauncherMemory.installGuard();
