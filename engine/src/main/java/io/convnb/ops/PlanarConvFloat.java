@@ -76,17 +76,6 @@ final class PlanarConvFloat {
         int[] dyTile = new int[0];   // raw float bits, so that the ReLU mask is an int loop C2 vectorises
         int[] yTile = new int[0];
 
-        static float[][] rows(float[][] old, int count, int length) {
-            if (old.length >= count && (count == 0 || old[0].length >= length)) {
-                return old;
-            }
-            float[][] out = new float[count][];
-            for (int i = 0; i < count; i++) {
-                out[i] = new float[length];
-            }
-            return out;
-        }
-
         static float[] row(float[] old, int length) {
             return old.length >= length ? old : new float[length];
         }
@@ -124,10 +113,10 @@ final class PlanarConvFloat {
         try {
             ImageParts.run(g.n(), (chunk, first, count) -> {
                 Planes p = PLANES.get();
-                p.x = Planes.rows(p.x, tc, cells);
-                p.dz = Planes.rows(p.dz, f, cells);
-                p.partials = Planes.rows(p.partials, tc * f + f, cells);
-                p.padded = Planes.rows(p.padded, c, hp * wp);
+                p.x = Scratch.rows(p.x, tc, cells);
+                p.dz = Scratch.rows(p.dz, f, cells);
+                p.partials = Scratch.rows(p.partials, tc * f + f, cells);
+                p.padded = Scratch.rows(p.padded, c, hp * wp);
                 p.v = Planes.row(p.v, cells);
                 p.image = Planes.row(p.image, inPerImage);
                 p.dyTile = Planes.row(p.dyTile, outPerImage);

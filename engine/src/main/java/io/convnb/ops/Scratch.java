@@ -76,6 +76,22 @@ final class Scratch {
         return a;
     }
 
+    /**
+     * {@code old} if it has at least {@code count} rows of at least {@code length} floats, else a new
+     * array of {@code count} rows of {@code length} (for per-thread sets of planes indexed from 0, which
+     * the JIT vectorises where it would not vectorise slices of one array).
+     */
+    static float[][] rows(float[][] old, int count, int length) {
+        if (old.length >= count && (count == 0 || old[0].length >= length)) {
+            return old;
+        }
+        float[][] out = new float[count][];
+        for (int i = 0; i < count; i++) {
+            out[i] = new float[length];
+        }
+        return out;
+    }
+
     /** A Java double array of at least {@code length} elements (contents undefined). */
     double[] doubles(String slot, int length) {
         double[] a = doubles.get(slot);

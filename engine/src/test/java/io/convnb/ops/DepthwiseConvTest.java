@@ -119,6 +119,40 @@ class DepthwiseConvTest {
         }
     }
 
+    /**
+     * The kernel and bias gradients a JVM without the Vector API computes for stride-1 layers with one
+     * input channel per group ({@link DepthwiseConvFloat.StagedRows}), against the naive loops.
+     */
+    @Test
+    void stagedRowGradientsMatchNaiveLoops() {
+        Random rnd = new Random(11);
+        Case[] staged = {
+            CASES[0],
+            // depth multiplier 2, dilation (2, 1), valid
+            new Case(3, new int[] {9, 8}, new int[] {3, 3}, new int[] {8, 8, 16}, new NaiveOps.Geo(1, 1, 2, 1, 0, 0, 0, 0, 8)),
+            // 12 channels (lane padding to 16), a 5x3 kernel, asymmetric pads, dilation (1, 2)
+            new Case(2, new int[] {7, 10}, new int[] {5, 3}, new int[] {12, 12, 12}, new NaiveOps.Geo(1, 1, 1, 2, 2, 1, 0, 3, 12)),
+            // more images than chunks, so the chunks' sums are added up
+            new Case(19, new int[] {5, 6}, new int[] {3, 3}, new int[] {8, 8, 8}, new NaiveOps.Geo(1, 1, 1, 1, 1, 1, 1, 1, 8)),
+        };
+        for (Case c : staged) {
+            ConvGeometry g = geometry(c);
+            assertTrue(DepthwiseConvFloat.StagedRows.applies(g), c.toString());
+            NaiveOps.T x = random(rnd, c.n(), c.size()[0], c.size()[1], c.ch()[0]);
+            NaiveOps.T k = random(rnd, c.k()[0], c.k()[1], 1, c.ch()[2]);
+            NaiveOps.T dy = random(rnd, c.n(), g.oh(), g.ow(), g.f());
+            NaiveOps.T[] expected = NaiveOps.convBackward(x, k, dy, c.geo());
+            ConvGradients got = DepthwiseConvFloat.backward(nd(x, DataType.FLOAT), nd(k, DataType.FLOAT), nd(dy, DataType.FLOAT),
+                    g, true, true, ChannelwiseScalarKernels.INSTANCE, true);
+            assertClose(c + " dx", expected[0], got.input(), 2e-5);
+            assertClose(c + " dkernel", expected[1], got.kernel(), 2e-5);
+            assertClose(c + " dbias", expected[2], got.bias(), 2e-5);
+        }
+        // strides and groups of several channels keep the plain-Java kernels
+        assertFalse(DepthwiseConvFloat.StagedRows.applies(geometry(CASES[1])));
+        assertFalse(DepthwiseConvFloat.StagedRows.applies(geometry(CASES[5])));
+    }
+
     @Test
     void backwardLeavesOutTheInputAndBiasGradientsWhenNotRequested() {
         Random rnd = new Random(10);
