@@ -22,7 +22,8 @@ import com.sun.jna.NativeLibrary;
  * {@link #TRIM_THRESHOLD} of freed memory at its top instead of returning it. Larger requests (big
  * tensors) are still mapped and unmapped on their own, so freeing a large tensor still lowers the
  * process's resident size, which the tensor memory guard measures. With the thresholds fixed, the
- * dilated layer ran 20.6-24.7 ms a step in four JVMs of four.
+ * dilated layer ran 20.6-29 ms a step in eight JVMs of eight (one later benchmark JVM still took 48.6 ms,
+ * so this narrows the slow mode rather than removing it).
  *
  * <p>Runs once, when the first class that calls libnd4j's oneDNN ops loads. Does nothing where the C
  * library has no {@code mallopt} or is not glibc, or with the system property
