@@ -7,13 +7,19 @@ import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link NativeMalloc} against glibc's own accounting ({@code mallinfo2}): after the engine's first
- * oneDNN class loads, a request below 32 MiB comes from the heap (no new mapping), one above it is
- * mapped on its own and unmapped when freed.
+ * {@link NativeMalloc} against glibc's own accounting ({@code mallinfo2}), in fresh JVMs: after the
+ * engine's first oneDNN class loads, a request below 32 MiB comes from the heap (no new mapping), one
+ * above it is mapped on its own and unmapped when freed; with the tuning off, glibc maps the smaller
+ * one too.
  */
 class NativeMallocTest {
     /** glibc's struct mallinfo2: ten size_t fields. */
@@ -54,30 +60,65 @@ class NativeMallocTest {
         PROCESS.getFunction("free").invokeVoid(new Object[] {p});
     }
 
+    /**
+     * Runs in a fresh JVM (a test JVM's heap already holds freed blocks that malloc reuses whatever the
+     * thresholds): initialises the engine's oneDNN class, or first turns the tuning off with
+     * {@code default}, then reports how glibc served an 8 MiB and a 48 MiB block.
+     */
+    public static final class Probe {
+        public static void main(String[] args) throws ClassNotFoundException {
+            if (args.length > 0 && args[0].equals("default")) {
+                System.setProperty("convnb.malloc.tune", "false");
+            }
+            Class.forName(BuiltinConv.class.getName(), true, BuiltinConv.class.getClassLoader());
+            long before = mappedBytes();
+            Pointer small = malloc(8L << 20);
+            long during = mappedBytes();
+            free(small);
+            Pointer big = malloc(48L << 20);
+            long withBig = mappedBytes();
+            free(big);
+            long after = mappedBytes();
+            System.out.println("REPORT " + NativeMalloc.describe());
+            System.out.println("SMALL_MAPPED " + (during - before));
+            System.out.println("BIG_MAPPED " + (withBig - during));
+            System.out.println("BIG_UNMAPPED " + (withBig - after));
+        }
+    }
+
+    private static Map<String, String> probe(String... args) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder();
+        pb.command().addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Probe.class.getName()));
+        pb.command().addAll(List.of(args));
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        Map<String, String> values = new HashMap<>();
+        out.lines().filter(l -> l.matches("[A-Z_]+ .*")).forEach(l -> values.put(l.substring(0, l.indexOf(' ')),
+                l.substring(l.indexOf(' ') + 1)));
+        return values;
+    }
+
     @Test
-    void thresholdsAreFixedOnLinuxWithGlibc() throws ClassNotFoundException {
+    void thresholdsAreFixedOnLinuxWithGlibc() throws Exception {
         assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "glibc's malloc is Linux-only");
         Function version = PROCESS.getFunction("gnu_get_libc_version");
         String[] v = version.invokeString(new Object[0], false).split("\\.");
         assumeTrue(Integer.parseInt(v[0]) > 2 || Integer.parseInt(v[1]) >= 33, "mallinfo2 needs glibc 2.33");
 
-        // Loading (initialising) the engine's oneDNN class applies the settings.
-        Class.forName(BuiltinConv.class.getName(), true, BuiltinConv.class.getClassLoader());
-        assertTrue(NativeMalloc.describe().contains("mmap threshold 32 MiB, trim threshold 128 MiB"), NativeMalloc.describe());
-
+        Map<String, String> tuned = probe();
+        assertTrue(tuned.get("REPORT").contains("mmap threshold 32 MiB, trim threshold 128 MiB"), tuned.toString());
         // 8 MiB: above glibc's default threshold (128 KiB, adapting upwards), below ours: from the heap.
-        long before = mappedBytes();
-        Pointer small = malloc(8L << 20);
-        long during = mappedBytes();
-        free(small);
-        assertTrue(during - before < 8L << 20, "an 8 MiB block was mapped on its own: " + (during - before) + " bytes");
-
+        assertTrue(Long.parseLong(tuned.get("SMALL_MAPPED")) < 8L << 20, "an 8 MiB block was mapped on its own: " + tuned);
         // 48 MiB: above the threshold, mapped on its own and returned when freed.
-        Pointer big = malloc(48L << 20);
-        long withBig = mappedBytes();
-        free(big);
-        long after = mappedBytes();
-        assertTrue(withBig - during >= 48L << 20, "a 48 MiB block was not mapped on its own: " + (withBig - during));
-        assertTrue(withBig - after >= 48L << 20, "a freed 48 MiB block stayed mapped: " + (withBig - after));
+        assertTrue(Long.parseLong(tuned.get("BIG_MAPPED")) >= 48L << 20, "a 48 MiB block was not mapped on its own: " + tuned);
+        assertTrue(Long.parseLong(tuned.get("BIG_UNMAPPED")) >= 48L << 20, "a freed 48 MiB block stayed mapped: " + tuned);
+
+        // Without the tuning, glibc's default maps the 8 MiB block on its own: the check above can fail.
+        Map<String, String> plain = probe("default");
+        assertTrue(plain.get("REPORT").startsWith("default glibc thresholds"), plain.toString());
+        assertTrue(Long.parseLong(plain.get("SMALL_MAPPED")) >= 8L << 20, "glibc's default served 8 MiB from the heap: " + plain);
     }
 }
