@@ -28,6 +28,20 @@ record ConvGeometry(int n, int h, int w, int c, int oh, int ow, int f,
         return oh * ow;
     }
 
+    /**
+     * Rows of the zero-bordered input the windows read, (oh-1)*sh + (kh-1)*dh + 1: the input at row pt,
+     * zeros around it, rows no window reaches left out. In long so that a caller can reject a geometry
+     * before an int product overflows.
+     */
+    long paddedHeight() {
+        return (oh - 1L) * sh + (kh - 1L) * dh + 1;
+    }
+
+    /** Columns of the zero-bordered input the windows read, (ow-1)*sw + (kw-1)*dw + 1. */
+    long paddedWidth() {
+        return (ow - 1L) * sw + (kw - 1L) * dw + 1;
+    }
+
     /** Multiply-adds of the forward pass times two: 2*n*oh*ow*f*kh*kw*c/groups. */
     double forwardFlops() {
         return 2.0 * n * oh * ow * (double) f * kh * kw * cg();

@@ -73,22 +73,13 @@ final class DepthwiseConvFloat {
             return false;
         }
         long fp = paddedChannels(g, kernels().lanes());
-        long hp = paddedHeight(g), wp = paddedWidth(g);
+        long hp = g.paddedHeight(), wp = g.paddedWidth();
         long zh = hp + (g.kh() - 1L) * g.dh(), zw = wp + (g.kw() - 1L) * g.dw();
         return hp * wp * g.cg() * fp <= MAX_BUFFER && zh * zw * fp <= MAX_BUFFER && (long) g.k() * fp <= MAX_BUFFER;
     }
 
     private static long paddedChannels(ConvGeometry g, int lanes) {
         return (g.f() + lanes - 1L) / lanes * lanes;
-    }
-
-    /** Rows of the zero-bordered image: exactly those the windows read. */
-    private static long paddedHeight(ConvGeometry g) {
-        return (g.oh() - 1L) * g.sh() + (g.kh() - 1L) * g.dh() + 1;
-    }
-
-    private static long paddedWidth(ConvGeometry g) {
-        return (g.ow() - 1L) * g.sw() + (g.kw() - 1L) * g.dw() + 1;
     }
 
     /**
@@ -102,7 +93,7 @@ final class DepthwiseConvFloat {
                         int[] zCells, int[][] gatherZ, int[][] gatherW) {
         static Plan of(ConvGeometry g, int lanes) {
             int fp = (int) paddedChannels(g, lanes), cg = g.cg(), ce = cg * fp;
-            int hp = (int) paddedHeight(g), wp = (int) paddedWidth(g);
+            int hp = (int) g.paddedHeight(), wp = (int) g.paddedWidth();
             int top = (g.kh() - 1) * g.dh(), left = (g.kw() - 1) * g.dw();
             int zh = hp + top, zw = wp + left;
             int[] tapIn = new int[g.k()], tapW = new int[g.k()];

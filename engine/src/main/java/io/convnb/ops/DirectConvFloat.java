@@ -59,7 +59,7 @@ final class DirectConvFloat {
                         int[] zCells, int[][] gatherZ, int[][] gatherW) {
         static Plan of(ConvGeometry g) {
             int c = g.c();
-            int hp = (int) paddedHeight(g), wp = (int) paddedWidth(g), fp = (int) paddedFilters(g);
+            int hp = (int) g.paddedHeight(), wp = (int) g.paddedWidth(), fp = (int) paddedFilters(g);
             int zw = (int) zWidth(g);
             // Tap row t = (i*kw + j)*c + ch of the kernel reads the padded image at window origin + tapOffsets[t].
             int[] taps = new int[g.k()];
@@ -127,20 +127,10 @@ final class DirectConvFloat {
     static boolean fits(ConvGeometry g) {
         long fp = paddedFilters(g);
         return zHeight(g) * zWidth(g) * fp <= MAX_BUFFER && (long) g.cellsPerImage() * fp <= MAX_BUFFER
-                && paddedHeight(g) * paddedWidth(g) * g.c() <= MAX_BUFFER;
+                && g.paddedHeight() * g.paddedWidth() * g.c() <= MAX_BUFFER;
     }
 
     // Buffer sizes, in long so that fits() can reject a geometry before any int product overflows.
-
-    /** Rows of the zero-bordered image: exactly those the windows read. */
-    private static long paddedHeight(ConvGeometry g) {
-        return (g.oh() - 1L) * g.sh() + (g.kh() - 1L) * g.dh() + 1;
-    }
-
-    /** Columns of the zero-bordered image. */
-    private static long paddedWidth(ConvGeometry g) {
-        return (g.ow() - 1L) * g.sw() + (g.kw() - 1L) * g.dw() + 1;
-    }
 
     /** The filter count rounded up to whole vectors. */
     private static long paddedFilters(ConvGeometry g) {
@@ -149,12 +139,12 @@ final class DirectConvFloat {
 
     /** Rows of Z: the padded image's, plus the kernel's reach above it. */
     private static long zHeight(ConvGeometry g) {
-        return paddedHeight(g) + (g.kh() - 1L) * g.dh();
+        return g.paddedHeight() + (g.kh() - 1L) * g.dh();
     }
 
     /** Columns of Z. */
     private static long zWidth(ConvGeometry g) {
-        return paddedWidth(g) + (g.kw() - 1L) * g.dw();
+        return g.paddedWidth() + (g.kw() - 1L) * g.dw();
     }
 
     /**

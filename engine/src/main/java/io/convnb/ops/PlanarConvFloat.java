@@ -56,15 +56,6 @@ final class PlanarConvFloat {
                 && (long) g.n() * cells * g.f() <= Integer.MAX_VALUE;
     }
 
-    /** Rows of the zero-bordered input planes: exactly those the windows read. */
-    private static int paddedHeight(ConvGeometry g) {
-        return g.oh() + (g.kh() - 1) * g.dh();
-    }
-
-    private static int paddedWidth(ConvGeometry g) {
-        return g.ow() + (g.kw() - 1) * g.dw();
-    }
-
     /** One thread's planes, grown as geometries need. */
     private static final class Planes {
         float[][] x = new float[0][];        // X[t*C + ch], one per tap and channel, cells long
@@ -95,7 +86,7 @@ final class PlanarConvFloat {
     static ConvGradients backward(INDArray x, INDArray kernel, INDArray dy, INDArray reluOutputOrNull, ConvGeometry g,
                                   boolean needInput, boolean hasBias) {
         final int c = g.c(), f = g.f(), taps = g.kh() * g.kw(), tc = taps * c;
-        final int cells = g.oh() * g.ow(), hp = paddedHeight(g), wp = paddedWidth(g);
+        final int cells = g.cellsPerImage(), hp = (int) g.paddedHeight(), wp = (int) g.paddedWidth();
         final int inPerImage = g.h() * g.w() * c, outPerImage = cells * f;
         float[] w = OpChecks.plain(kernel).reshape('c', new long[] {kernel.length()}).toFloatVector();   // (kh, kw, C, F): row t*C + ch
         INDArray xPlain = OpChecks.plain(x), dyPlain = OpChecks.plain(dy);
