@@ -187,23 +187,23 @@ final class DepthwiseConvFloat {
     /** Gradients of {@link #forward}; dx only when {@code needInput}, the bias gradient only when {@code hasBias}. */
     static ConvGradients backward(INDArray x, INDArray kernel, INDArray dy, ConvGeometry g, boolean needInput,
                                   boolean hasBias) {
-        ChannelwiseKernels kern = kernels();
-        return backward(x, kernel, dy, g, needInput, hasBias, kern, !VectorSupport.available() && StagedRows.applies(g));
+        return backward(x, kernel, dy, g, needInput, hasBias, kernels(), !VectorSupport.available());
     }
 
-    /** {@link #backward} with the given element-wise loops, and the kernel and bias gradients by {@link StagedRows}. */
+    /** {@link #backward} with the given element-wise loops for every gradient (never {@link StagedRows}). */
     static ConvGradients backward(INDArray x, INDArray kernel, INDArray dy, ConvGeometry g, boolean needInput,
                                   boolean hasBias, ChannelwiseKernels kern) {
         return backward(x, kernel, dy, g, needInput, hasBias, kern, false);
     }
 
     /**
-     * {@link #backward} with the given element-wise loops; with {@code staged} (which needs
-     * {@link StagedRows#applies}) the kernel and bias gradients come from {@link StagedRows} instead.
+     * {@link #backward} with the given element-wise loops; with {@code staging}, the kernel and bias
+     * gradients come from {@link StagedRows} wherever it applies to the geometry.
      */
     static ConvGradients backward(INDArray x, INDArray kernel, INDArray dy, ConvGeometry g, boolean needInput,
-                                  boolean hasBias, ChannelwiseKernels kern, boolean staged) {
+                                  boolean hasBias, ChannelwiseKernels kern, boolean staging) {
         Plan p = Plan.of(g, kern.lanes());
+        boolean staged = staging && StagedRows.applies(g, p);
         final int fp = p.fp(), ow = g.ow();
         float[] w = needInput ? PaddedRows.paddedRows(kernel, g.k(), g.f(), fp) : null;
         float[] zeros = new float[fp];
@@ -228,7 +228,7 @@ final class DepthwiseConvFloat {
                 Arrays.fill(img, 0, p.imageLength(), 0f);
                 Arrays.fill(z, 0, p.zLength(), 0f);   // only the strided cells are rewritten, padding lanes never
                 float[] dw = dwParts[chunk], db = dbParts[chunk];
-                StagedRows rows = staged ? StagedRows.start(p) : null;
+                StagedRows rows = staged ? new StagedRows(p, s) : null;
                 for (int n = first; n < first + count; n++) {
                     for (int oh = 0, loaded = 0, nextDx = 0; oh < g.oh(); oh++) {
                         loaded = loadRows(xb, xOff, n, p, img, xRow, loaded, oh);
@@ -277,10 +277,24 @@ final class DepthwiseConvFloat {
      * than the Vector API kernels', so the two agree to float rounding, not bit for bit.
      */
     static final class StagedRows {
-        private static final ThreadLocal<StagedRows> LOCAL = ThreadLocal.withInitial(StagedRows::new);
-        private Plan p;
-        private float[][] xr = new float[0][], zr = new float[0][], acc = new float[0][];
-        private float[] bias = new float[0];
+        private final Plan p;
+        private final float[][] xr, zr, acc;
+        private final float[] bias;
+
+        /** Buffers for one chunk from the thread's scratch, the sums zeroed. */
+        StagedRows(Plan p, Scratch s) {
+            ConvGeometry g = p.g();
+            int len = p.wp() * p.fp();
+            this.p = p;
+            xr = s.planes("staged.x", g.kh(), len);
+            zr = s.planes("staged.z", g.kw(), len);
+            acc = s.planes("staged.sums", g.kh() * g.kw(), len);
+            bias = s.floats("staged.bias", len);
+            for (int t = 0; t < g.kh() * g.kw(); t++) {
+                Arrays.fill(acc[t], 0, len, 0f);
+            }
+            Arrays.fill(bias, 0, len, 0f);
+        }
 
         /** Whether a JVM without the Vector API (the plain-Java kernels' lane padding) takes this geometry here. */
         static boolean applies(ConvGeometry g) {
@@ -290,23 +304,6 @@ final class DepthwiseConvFloat {
         /** Stride 1 and one input channel per group, so that E's lanes line up with the gradient's. */
         private static boolean applies(ConvGeometry g, Plan p) {
             return g.sh() == 1 && g.sw() == 1 && g.cg() == 1 && p.ce() == p.fp();
-        }
-
-        /** This thread's buffers for a new chunk, the sums zeroed. */
-        static StagedRows start(Plan p) {
-            StagedRows r = LOCAL.get();
-            ConvGeometry g = p.g();
-            int len = p.wp() * p.fp();
-            r.p = p;
-            r.xr = Scratch.rows(r.xr, g.kh(), len);
-            r.zr = Scratch.rows(r.zr, g.kw(), len);
-            r.acc = Scratch.rows(r.acc, g.kh() * g.kw(), len);
-            r.bias = r.bias.length >= len ? r.bias : new float[len];
-            for (int t = 0; t < g.kh() * g.kw(); t++) {
-                Arrays.fill(r.acc[t], 0, len, 0f);
-            }
-            Arrays.fill(r.bias, 0, len, 0f);
-            return r;
         }
 
         /** Adds output row oh of one image: E in {@code img}, its gradient at {@code zStart} of Z. */

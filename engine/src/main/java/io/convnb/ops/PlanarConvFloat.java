@@ -56,28 +56,6 @@ final class PlanarConvFloat {
                 && (long) g.n() * cells * g.f() <= Integer.MAX_VALUE;
     }
 
-    /** One thread's planes, grown as geometries need. */
-    private static final class Planes {
-        float[][] x = new float[0][];        // X[t*C + ch], one per tap and channel, cells long
-        float[][] dz = new float[0][];       // DZ[f], cells long
-        float[][] partials = new float[0][]; // A[(t*C + ch)*F + f], then B[f], cells long
-        float[][] padded = new float[0][];   // zero-bordered input (or dx) planes, one per channel
-        float[] v = new float[0];
-        float[] image = new float[0];
-        int[] dyTile = new int[0];   // raw float bits, so that the ReLU mask is an int loop C2 vectorises
-        int[] yTile = new int[0];
-
-        static float[] row(float[] old, int length) {
-            return old.length >= length ? old : new float[length];
-        }
-
-        static int[] row(int[] old, int length) {
-            return old.length >= length ? old : new int[length];
-        }
-    }
-
-    private static final ThreadLocal<Planes> PLANES = ThreadLocal.withInitial(Planes::new);
-
     /**
      * Gradients of the convolution {@code y = conv(x, kernel) + bias} (or of {@code relu} of it, when
      * {@code reluOutputOrNull} is the rectified output): dx only when {@code needInput}, the bias
@@ -103,39 +81,39 @@ final class PlanarConvFloat {
         float[][] dbParts = new float[chunks][hasBias ? f : 0];
         try {
             ImageParts.run(g.n(), (chunk, first, count) -> {
-                Planes p = PLANES.get();
-                p.x = Scratch.rows(p.x, tc, cells);
-                p.dz = Scratch.rows(p.dz, f, cells);
-                p.partials = Scratch.rows(p.partials, tc * f + f, cells);
-                p.padded = Scratch.rows(p.padded, c, hp * wp);
-                p.v = Planes.row(p.v, cells);
-                p.image = Planes.row(p.image, inPerImage);
-                p.dyTile = Planes.row(p.dyTile, outPerImage);
-                p.yTile = Planes.row(p.yTile, yb == null ? 0 : outPerImage);
+                Scratch s = Scratch.get();
+                float[][] xPlanes = s.planes("planar.x", tc, cells);        // X[t*C + ch]
+                float[][] dz = s.planes("planar.dz", f, cells);             // DZ[f]
+                float[][] partials = s.planes("planar.sums", tc * f + f, cells);   // A[(t*C + ch)*F + f], then B[f]
+                float[][] padded = s.planes("planar.padded", c, hp * wp);   // zero-bordered input (or dx) planes
+                float[] image = s.floats("planar.image", inPerImage);
+                // dy and y as raw float bits, so that the ReLU mask is an int loop C2 vectorises
+                int[] dyTile = s.ints("planar.dy", outPerImage);
+                int[] yTile = yb == null ? null : s.ints("planar.y", outPerImage);
                 for (int i = 0; i < tc * f + f; i++) {
-                    Arrays.fill(p.partials[i], 0, cells, 0f);
+                    Arrays.fill(partials[i], 0, cells, 0f);
                 }
                 for (int n = first; n < first + count; n++) {
-                    dyb.get(dyOff + n * outPerImage, p.dyTile, 0, outPerImage);
+                    dyb.get(dyOff + n * outPerImage, dyTile, 0, outPerImage);
                     if (yb != null) {
-                        yb.get(yOff + n * outPerImage, p.yTile, 0, outPerImage);
-                        maskByPositive(p.dyTile, p.yTile, outPerImage);
+                        yb.get(yOff + n * outPerImage, yTile, 0, outPerImage);
+                        maskByPositive(dyTile, yTile, outPerImage);
                     }
-                    transpose(p.dyTile, p.dz, cells, f);
-                    xb.get(xOff + n * inPerImage, p.image, 0, inPerImage);
-                    loadPlanes(p.image, p.padded, g, hp, wp);
-                    tapPlanes(p.padded, p.x, g, wp);
-                    accumulate(p.x, p.dz, p.partials, tc, f, cells, hasBias);
+                    transpose(dyTile, dz, cells, f);
+                    xb.get(xOff + n * inPerImage, image, 0, inPerImage);
+                    loadPlanes(image, padded, g, hp, wp);
+                    tapPlanes(padded, xPlanes, g, wp);
+                    accumulate(xPlanes, dz, partials, tc, f, cells, hasBias);
                     if (needInput) {
-                        inputGradient(p, w, g, hp, wp, tc, cells);
-                        dxb.put(dxOff + n * inPerImage, p.image, 0, inPerImage);
+                        inputGradient(dz, w, g, hp, wp, padded, s.floats("planar.v", cells), image);
+                        dxb.put(dxOff + n * inPerImage, image, 0, inPerImage);
                     }
                 }
                 for (int i = 0; i < tc * f; i++) {
-                    dwParts[chunk][i] = sum(p.partials[i], cells);
+                    dwParts[chunk][i] = sum(partials[i], cells);
                 }
                 for (int i = 0; hasBias && i < f; i++) {
-                    dbParts[chunk][i] = sum(p.partials[tc * f + i], cells);
+                    dbParts[chunk][i] = sum(partials[tc * f + i], cells);
                 }
             });
         } finally {
@@ -245,17 +223,17 @@ final class PlanarConvFloat {
     }
 
     /**
-     * dx of one image into {@code p.image} (NHWC): per tap and channel, {@code V = sum_f W[t,ch,f] * DZ[f]}
-     * over the output cells, added into a zero-bordered dx plane at the cells that tap reads; then the
-     * planes' inside, interleaved back into channels. Input cells that no window reads get zero.
+     * dx of one image into {@code out} (NHWC): per tap and channel, {@code V = sum_f W[t,ch,f] * DZ[f]}
+     * over the output cells (in {@code v}), added into a zero-bordered dx plane ({@code dxp}) at the cells
+     * that tap reads; then the planes' inside, interleaved back into channels. Input cells that no window
+     * reads get zero.
      */
-    private static void inputGradient(Planes p, float[] w, ConvGeometry g, int hp, int wp, int tc, int cells) {
-        int c = g.c(), f = g.f(), ow = g.ow();
-        float[][] dxp = p.padded;
+    private static void inputGradient(float[][] dz, float[] w, ConvGeometry g, int hp, int wp, float[][] dxp, float[] v,
+                                      float[] out) {
+        int c = g.c(), f = g.f(), ow = g.ow(), cells = g.cellsPerImage();
         for (int ch = 0; ch < c; ch++) {
             Arrays.fill(dxp[ch], 0, hp * wp, 0f);
         }
-        float[] v = p.v;
         for (int i = 0, t = 0; i < g.kh(); i++) {
             for (int j = 0; j < g.kw(); j++, t++) {
                 for (int ch = 0; ch < c; ch++) {
@@ -263,7 +241,7 @@ final class PlanarConvFloat {
                     Arrays.fill(v, 0, cells, 0f);
                     for (int l = 0; l < f; l++) {
                         float wq = w[q * f + l];
-                        float[] d = p.dz[l];
+                        float[] d = dz[l];
                         for (int m = 0; m < cells; m++) {
                             v[m] = Math.fma(wq, d[m], v[m]);
                         }
@@ -278,7 +256,6 @@ final class PlanarConvFloat {
                 }
             }
         }
-        float[] out = p.image;
         for (int ih = 0; ih < g.h(); ih++) {
             int ph = ih + g.pt();
             for (int iw = 0; iw < g.w(); iw++) {

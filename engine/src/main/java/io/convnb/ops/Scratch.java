@@ -31,6 +31,8 @@ final class Scratch {
     private final Map<String, INDArray> nativeArrays = new HashMap<>();
     private final Map<String, float[]> floats = new HashMap<>();
     private final Map<String, double[]> doubles = new HashMap<>();
+    private final Map<String, float[][]> planes = new HashMap<>();
+    private final Map<String, int[]> ints = new HashMap<>();
 
     static Scratch get() {
         return LOCAL.get();
@@ -77,19 +79,26 @@ final class Scratch {
     }
 
     /**
-     * {@code old} if it has at least {@code count} rows of at least {@code length} floats, else a new
-     * array of {@code count} rows of {@code length} (for per-thread sets of planes indexed from 0, which
-     * the JIT vectorises where it would not vectorise slices of one array).
+     * {@code count} Java float arrays of at least {@code length} elements each (contents undefined): sets
+     * of planes indexed from 0, which the JIT vectorises where it would not vectorise slices of one array.
      */
-    static float[][] rows(float[][] old, int count, int length) {
-        if (old.length >= count && (count == 0 || old[0].length >= length)) {
-            return old;
+    float[][] planes(String slot, int count, int length) {
+        float[][] a = planes.get(slot);
+        if (a == null || a.length < count || (count > 0 && a[0].length < length)) {
+            a = new float[count][length];
+            planes.put(slot, a);
         }
-        float[][] out = new float[count][];
-        for (int i = 0; i < count; i++) {
-            out[i] = new float[length];
+        return a;
+    }
+
+    /** A Java int array of at least {@code length} elements (contents undefined). */
+    int[] ints(String slot, int length) {
+        int[] a = ints.get(slot);
+        if (a == null || a.length < length) {
+            a = new int[length];
+            ints.put(slot, a);
         }
-        return out;
+        return a;
     }
 
     /** A Java double array of at least {@code length} elements (contents undefined). */
