@@ -126,7 +126,7 @@ final class DilatedConv {
      * whichever thread runs them, so the result does not depend on the split.
      */
     private static INDArray rearrange(INDArray source, long[] destShape, ConvGeometry g, Grid grid, boolean toSub) {
-        int n = g.n(), dh = g.dh(), dw = g.dw(), depth = grid.depth();
+        int n = g.n(), dh = g.dh(), dw = g.dw();
         int rowLen = grid.rowLength(), subRowLen = grid.subRowLength();
         int imageLen = grid.rows() * rowLen, subLen = grid.subRows() * subRowLen;
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, destShape, 'c');
