@@ -60,7 +60,72 @@ class BatchNormOpsTest {
         return new double[][] {mean, var, y, dx, dgamma, dbeta};
     }
 
+    /** The three passes under test: the public entry points, or one of the FLOAT paths. */
+    private interface Passes {
+        BatchNormOps.Moments moments(INDArray x);
+
+        INDArray normalize(INDArray x, double[] mean, double[] invStd, double[] gamma, double[] beta);
+
+        INDArray backward(INDArray x, INDArray dy, double[] mean, double[] invStd, double[] gamma, double[] dGamma,
+                          double[] dBeta, boolean batchStatistics);
+    }
+
+    private static final Passes PUBLIC = new Passes() {
+        @Override
+        public BatchNormOps.Moments moments(INDArray x) {
+            return BatchNormOps.moments(x);
+        }
+
+        @Override
+        public INDArray normalize(INDArray x, double[] mean, double[] invStd, double[] gamma, double[] beta) {
+            return BatchNormOps.normalize(x, mean, invStd, gamma, beta);
+        }
+
+        @Override
+        public INDArray backward(INDArray x, INDArray dy, double[] mean, double[] invStd, double[] gamma, double[] dGamma,
+                                 double[] dBeta, boolean batchStatistics) {
+            return BatchNormOps.backward(x, dy, mean, invStd, gamma, dGamma, dBeta, batchStatistics);
+        }
+    };
+
+    /** {@link BatchNormFloat}'s heap-block loops ({@code vectors} false) or its {@link BatchNormVectors} path. */
+    private static Passes floatPath(boolean vectors) {
+        return new Passes() {
+            @Override
+            public BatchNormOps.Moments moments(INDArray x) {
+                return BatchNormFloat.moments(x, channels(x), vectors);
+            }
+
+            @Override
+            public INDArray normalize(INDArray x, double[] mean, double[] invStd, double[] gamma, double[] beta) {
+                int c = channels(x);
+                float[] scale = new float[c];
+                float[] shift = new float[c];
+                for (int ch = 0; ch < c; ch++) {
+                    scale[ch] = (float) (gamma[ch] * invStd[ch]);
+                    shift[ch] = (float) (beta[ch] - mean[ch] * gamma[ch] * invStd[ch]);
+                }
+                return BatchNormFloat.affine(x, c, scale, shift, vectors);
+            }
+
+            @Override
+            public INDArray backward(INDArray x, INDArray dy, double[] mean, double[] invStd, double[] gamma,
+                                     double[] dGamma, double[] dBeta, boolean batchStatistics) {
+                return BatchNormFloat.backward(x, dy, channels(x), mean, invStd, gamma, dGamma, dBeta, batchStatistics,
+                        vectors);
+            }
+
+            private int channels(INDArray x) {
+                return (int) x.size(x.rank() - 1);
+            }
+        };
+    }
+
     private static void check(int[] shape, DataType type, double offset, double tol) {
+        check(PUBLIC, shape, type, offset, tol);
+    }
+
+    private static void check(Passes passes, int[] shape, DataType type, double offset, double tol) {
         Random rnd = new Random(shape.length * 31L + shape[0]);
         NaiveOps.T x = random(rnd, shape);
         for (int i = 0; i < x.v().length; i++) {
@@ -78,16 +143,16 @@ class BatchNormOpsTest {
         double[][] ref = naive(x.v(), dy.v(), c, gamma, beta, eps);
         INDArray xNd = nd(x, type);
         String what = java.util.Arrays.toString(shape) + " " + type + " offset " + offset;
-        BatchNormOps.Moments m = BatchNormOps.moments(xNd);
+        BatchNormOps.Moments m = passes.moments(xNd);
         assertArrayEquals(ref[0], m.mean(), tol * Math.max(1, offset), what + " mean");
         assertArrayEquals(ref[1], m.variance(), tol, what + " variance");
         double[] invStd = BatchNormOps.invStd(m.variance(), eps);
-        INDArray y = BatchNormOps.normalize(xNd, m.mean(), invStd, gamma, beta);
+        INDArray y = passes.normalize(xNd, m.mean(), invStd, gamma, beta);
         assertEquals(type, y.dataType());
         assertClose(what + " y", ref[2], y, tol);
         double[] dGamma = new double[c];
         double[] dBeta = new double[c];
-        INDArray dx = BatchNormOps.backward(xNd, nd(dy, type), m.mean(), invStd, gamma, dGamma, dBeta);
+        INDArray dx = passes.backward(xNd, nd(dy, type), m.mean(), invStd, gamma, dGamma, dBeta, true);
         assertClose(what + " dx", ref[3], dx, tol);
         assertArrayEquals(ref[4], dGamma, tol * 10, what + " dgamma");
         assertArrayEquals(ref[5], dBeta, tol * 10, what + " dbeta");
@@ -98,7 +163,7 @@ class BatchNormOpsTest {
         }
         double[] dGammaFixed = new double[c];
         double[] dBetaFixed = new double[c];
-        INDArray dxFixed = BatchNormOps.backward(xNd, nd(dy, type), m.mean(), invStd, gamma, dGammaFixed, dBetaFixed, false);
+        INDArray dxFixed = passes.backward(xNd, nd(dy, type), m.mean(), invStd, gamma, dGammaFixed, dBetaFixed, false);
         assertEquals(type, dxFixed.dataType());
         assertClose(what + " dx with fixed statistics", fixedDx, dxFixed.reshape(dxFixed.length()), tol);
         assertArrayEquals(ref[4], dGammaFixed, tol * 10, what + " dgamma with fixed statistics");
@@ -122,6 +187,27 @@ class BatchNormOpsTest {
         check(new int[] {6, 9000}, DataType.FLOAT, 0, 2e-5);
         // 65,536 rows of 64: at least FOLD_BLOCKS blocks of 128 rows per chunk on up to 4 cores.
         check(new int[] {16, 64, 64, 64}, DataType.FLOAT, 0, 2e-5);
+    }
+
+    /**
+     * Both FLOAT paths on the same inputs, against the definition. The Vector API path takes C in
+     * groups of four vectors and single vectors (C = 16, 48, 80 and 128 mix them for 4, 8 and 16
+     * lanes), with row counts that end mid-way through a fold group of 32 rows and through an
+     * even/odd row pair.
+     */
+    @Test
+    void bothFloatPathsMatchTheDefinition() {
+        assertTrue(VectorSupport.available(), "the Maven tests run with --add-modules=jdk.incubator.vector");
+        int[][] shapes = {{7, 9, 11, 16}, {5, 7, 9, 48}, {3, 13, 13, 80}, {2, 15, 17, 128}, {3, 64}, {1, 1, 1, 32}};
+        for (boolean vectors : new boolean[] {false, true}) {
+            for (int[] shape : shapes) {
+                assertEquals(true, BatchNormVectors.applies(shape[shape.length - 1]), java.util.Arrays.toString(shape));
+                check(floatPath(vectors), shape, DataType.FLOAT, 0, 2e-5);
+            }
+            // Under a mean of 1000, y = x*scale + shift rounds x*scale (about 3,500) to 2.4e-4 in float; the
+            // variance would be off by about 0.06 if the sums were not taken around a shift.
+            check(floatPath(vectors), new int[] {8, 6, 6, 16}, DataType.FLOAT, 1000, 1e-3);
+        }
     }
 
     @Test
