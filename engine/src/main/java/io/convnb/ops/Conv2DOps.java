@@ -67,7 +67,7 @@ public final class Conv2DOps {
 
     /**
      * Most filters for which AUTO runs the whole backward pass of a FLOAT stride-1 layer (more than
-     * {@link #DIRECT_MAX_CHANNELS} input channels, kernel at least 2x2, dx needed) as libnd4j's
+     * {@link #DIRECT_MAX_CHANNELS} input channels, a kernel larger than 1x1, dx needed) as libnd4j's
      * {@code conv2d_bp}: oneDNN's backward-weights kernel beats im2col + GEMM there by 2-3x. Measured here
      * (AMD EPYC, 2 threads, ms, im2col/deconvolution rule against {@code conv2d_bp}): (16,64,64,32) x32
      * 3x3 36 / 10; (32,56,56,64) x64 3x3 79-206 / 38-88; (64,14,14,32) x64 6.0-8.6 / 3.8; (16,28,28,128)
@@ -79,15 +79,20 @@ public final class Conv2DOps {
      * ms (89 once) against 10-11. With 128 filters or more oneDNN picks Winograd for dx from 16 images up
      * ({@code jit_wino_4x3}), which ran 3-6 times slower than deconvolution ((16,28,28,128) x128 92-102 /
      * 28-32, (16,14,14,256) x256 190 / 31), so wider layers keep {@link Path#BUILTIN_INPUT_GRADIENT}.
-     * Kernels of height or width 1 (1x1, Conv1D) and strided layers gained nothing measurable and keep
-     * their paths.
+     * Strided layers and 1x1 kernels gained nothing measurable and keep their paths. Kernels of height
+     * or width 1 but not both (Conv1D) did not gain either when first measured, in JVMs whose oneDNN
+     * buffers page-faulted (before {@link NativeMalloc}); with the malloc thresholds fixed,
+     * {@code conv2d_bp} took (64,1000,64) x64 kernel 5 to 22-25 ms against 33-39 (dx by deconvolution,
+     * the kernel gradient by im2col + GEMM), (32,2000,32) x32 kernel 3 to 7-8.5 ms against 12-14.5 and
+     * (64,500,16) x16 kernel 9 to 1.7-2.4 ms against 4.3-6.5; (16,4000,128) x128 kernel 3 took 131-141
+     * against 68-76, within the filter limit's reason.
      */
     static final int BUILTIN_BACKWARD_MAX_FILTERS = 64;
 
     /** Whether AUTO runs the whole backward pass with {@code conv2d_bp} (see {@link #BUILTIN_BACKWARD_MAX_FILTERS}). */
     static boolean builtinWholeBackward(ConvGeometry g, DataType type, boolean needInput) {
         return needInput && type == DataType.FLOAT && g.groups() == 1 && g.sh() == 1 && g.sw() == 1
-                && g.kh() > 1 && g.kw() > 1 && g.f() <= BUILTIN_BACKWARD_MAX_FILTERS && g.c() > DIRECT_MAX_CHANNELS;
+                && (g.kh() > 1 || g.kw() > 1) && g.f() <= BUILTIN_BACKWARD_MAX_FILTERS && g.c() > DIRECT_MAX_CHANNELS;
     }
 
     /**
@@ -214,7 +219,7 @@ public final class Conv2DOps {
     /**
      * The AUTO rule for the backward pass: thin float layers direct (dx only, for strided ones); 1x1
      * kernels GEMMs; FLOAT stride-1 layers with more than {@link #DIRECT_MAX_CHANNELS} input channels, a
-     * kernel of at least 2x2 and at most {@link #BUILTIN_BACKWARD_MAX_FILTERS} filters libnd4j's
+     * kernel larger than 1x1 and at most {@link #BUILTIN_BACKWARD_MAX_FILTERS} filters libnd4j's
      * {@code conv2d_bp} when dx is needed (over the sub-images when dilated); wider layers (at least
      * {@link #BUILTIN_BACKWARD_MIN_CHANNELS} channels and filters) that oneDNN can express take dx from its
      * deconvolution and the kernel gradient from one GEMM per chunk over the patch matrix; the rest

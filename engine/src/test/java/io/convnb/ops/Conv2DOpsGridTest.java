@@ -146,6 +146,9 @@ class Conv2DOpsGridTest {
             checkCase(rnd, 2, new int[] {1, 12}, new int[] {1, 5}, wide, new NaiveOps.Geo(1, 1, 1, 1, 0, 0, 2, 2, 1), type, false);
             checkCase(rnd, 2, new int[] {1, 12}, new int[] {1, 5}, wide, new NaiveOps.Geo(1, 1, 1, 1, 0, 0, 4, 0, 1), type, false);
             checkCase(rnd, 2, new int[] {1, 12}, new int[] {1, 3}, wide, new NaiveOps.Geo(1, 1, 1, 2, 0, 0, 4, 0, 1), type, false);
+            // a Conv1D with more than 64 filters (deconvolution dx + GEMM dW), and a (5, 1) kernel (conv2d_bp in FLOAT)
+            checkCase(rnd, 2, new int[] {1, 12}, new int[] {1, 5}, new int[] {16, 1, 66}, new NaiveOps.Geo(1, 1, 1, 1, 0, 0, 2, 2, 1), type, false);
+            checkCase(rnd, 2, new int[] {11, 3}, new int[] {5, 1}, wide, new NaiveOps.Geo(1, 1, 1, 1, 2, 2, 0, 0, 1), type, true);
         }
     }
 
@@ -203,11 +206,15 @@ class Conv2DOpsGridTest {
         assertEquals(Conv2DOps.Path.DILATED_AS_BATCH, Conv2DOps.backwardPath(dilatedThin, dil, f32, true));
         ConvGeometry dilated2 = new ConvGeometry(16, 64, 64, 32, 32, 32, 32, 3, 3, 2, 2, 2, 2, 2, 2, 1);
         assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.forwardPath(dilated2, new Conv2DSpec(2, 2, 2, 2, 2, 1, 2, 1, 1), f32));
-        // Conv1D (64,1000,64) x64 kernel 5 same as height 1: oneDNN forward, deconvolution dx
+        // Conv1D (64,1000,64) x64 kernel 5 same as height 1: oneDNN forward and conv2d_bp; deconvolution dx
+        // from 65 filters, im2col + GEMM without dx
         ConvGeometry conv1d = new ConvGeometry(64, 1, 1000, 64, 1, 1000, 64, 1, 5, 1, 1, 1, 1, 0, 2, 1);
         Conv2DSpec c1same = Conv2DSpec.of(1, 1, 0, 0, 2, 2);
         assertEquals(Conv2DOps.Path.BUILTIN, Conv2DOps.forwardPath(conv1d, c1same, f32));
-        assertEquals(Conv2DOps.Path.BUILTIN_INPUT_GRADIENT, Conv2DOps.backwardPath(conv1d, c1same, f32, true));
+        assertEquals(Conv2DOps.Path.BUILTIN, Conv2DOps.backwardPath(conv1d, c1same, f32, true));
+        assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.backwardPath(conv1d, c1same, f32, false));
+        ConvGeometry conv1d128 = new ConvGeometry(16, 1, 4000, 128, 1, 4000, 128, 1, 3, 1, 1, 1, 1, 0, 1, 1);
+        assertEquals(Conv2DOps.Path.BUILTIN_INPUT_GRADIENT, Conv2DOps.backwardPath(conv1d128, Conv2DSpec.of(1, 1, 0, 0, 1, 1), f32, true));
         // causal pads (4, 0) are asymmetric: im2col + GEMM backward
         ConvGeometry causal = new ConvGeometry(64, 1, 1000, 64, 1, 1000, 64, 1, 5, 1, 1, 1, 1, 0, 4, 1);
         assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.backwardPath(causal, Conv2DSpec.of(1, 1, 0, 0, 4, 0), f32, true));

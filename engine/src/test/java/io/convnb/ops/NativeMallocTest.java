@@ -50,6 +50,12 @@ class NativeMallocTest {
         return info.hblkhd;
     }
 
+    /** Bytes glibc holds from the system over all arenas (mallinfo2's arena field). */
+    private static long systemBytes() {
+        MallInfo2 info = (MallInfo2) PROCESS.getFunction("mallinfo2").invoke(MallInfo2.class, new Object[0]);
+        return info.arena;
+    }
+
     private static Pointer malloc(long bytes) {
         Pointer p = PROCESS.getFunction("malloc").invokePointer(new Object[] {bytes});
         assertTrue(p != null, "malloc(" + bytes + ") failed");
@@ -67,11 +73,18 @@ class NativeMallocTest {
      * {@code default}, then reports how glibc served an 8 MiB and a 48 MiB block.
      */
     public static final class Probe {
-        public static void main(String[] args) throws ClassNotFoundException {
+        public static void main(String[] args) throws Exception {
             if (args.length > 0 && args[0].equals("default")) {
                 System.setProperty("convnb.malloc.tune", "false");
             }
             Class.forName(BuiltinConv.class.getName(), true, BuiltinConv.class.getClassLoader());
+            if (args.length > 0 && args[0].equals("heap")) {
+                if (args.length > 1 && args[1].equals("default-pad")) {
+                    PROCESS.getFunction("mallopt").invokeInt(new Object[] {-2, 128 << 10});   // M_TOP_PAD, glibc's default
+                }
+                heapProbe();
+                return;
+            }
             long before = mappedBytes();
             Pointer small = malloc(8L << 20);
             long during = mappedBytes();
@@ -85,6 +98,39 @@ class NativeMallocTest {
             System.out.println("BIG_MAPPED " + (withBig - during));
             System.out.println("BIG_UNMAPPED " + (withBig - after));
         }
+    }
+
+    /** Heaps of threads other than the process's first are 64 MiB and aligned to it (glibc's HEAP_MAX_SIZE). */
+    private static final long HEAP = 64L << 20;
+
+    /**
+     * In new threads (each allocating from an arena other than the main one), allocates 20 MiB blocks
+     * until one opens a heap of its own (it starts within a page of a 64 MiB boundary), frees that block
+     * and reports how much glibc's system memory dropped: the whole heap when glibc deletes it.
+     */
+    static void heapProbe() throws InterruptedException {
+        long[] released = {-1};
+        for (int attempt = 0; attempt < 4 && released[0] < 0; attempt++) {
+            Thread t = new Thread(() -> {
+                List<Pointer> held = new java.util.ArrayList<>();
+                for (int i = 0; i < 12 && released[0] < 0; i++) {
+                    Pointer p = malloc(20L << 20);
+                    long at = Pointer.nativeValue(p);
+                    if (i > 0 && at % HEAP < 4096) {
+                        long before = systemBytes();
+                        free(p);
+                        released[0] = before - systemBytes();
+                    } else {
+                        held.add(p);
+                    }
+                }
+                held.forEach(NativeMallocTest::free);
+            });
+            t.start();
+            t.join();
+        }
+        System.out.println("REPORT " + NativeMalloc.describe());
+        System.out.println("HEAP_RELEASED " + released[0]);
     }
 
     private static Map<String, String> probe(String... args) throws IOException, InterruptedException {
@@ -121,5 +167,28 @@ class NativeMallocTest {
         Map<String, String> plain = probe("default");
         assertTrue(plain.get("REPORT").startsWith("default glibc thresholds"), plain.toString());
         assertTrue(Long.parseLong(plain.get("SMALL_MAPPED")) >= 8L << 20, "glibc's default served 8 MiB from the heap: " + plain);
+    }
+
+    /**
+     * The top pad keeps a thread's newest heap when it empties: a 20 MiB block that needed a heap of its
+     * own leaves it mapped when freed, so the next such request does not page-fault through fresh memory.
+     * With glibc's default pad (128 KiB) the same free deletes the heap.
+     */
+    @Test
+    void threadHeapsOutliveTheirBlocks() throws Exception {
+        assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "glibc's malloc is Linux-only");
+        Function version = PROCESS.getFunction("gnu_get_libc_version");
+        String[] v = version.invokeString(new Object[0], false).split("\\.");
+        assumeTrue(Integer.parseInt(v[0]) > 2 || Integer.parseInt(v[1]) >= 33, "mallinfo2 needs glibc 2.33");
+
+        Map<String, String> tuned = probe("heap");
+        assertTrue(tuned.get("REPORT").contains("top pad 64 MiB"), tuned.toString());
+        long kept = Long.parseLong(tuned.get("HEAP_RELEASED"));
+        assertTrue(kept >= 0, "no 20 MiB block opened a heap of its own: " + tuned);
+        assertEquals(0, kept, "freeing the block released its heap: " + tuned);
+
+        Map<String, String> defaultPad = probe("heap", "default-pad");
+        assertTrue(Long.parseLong(defaultPad.get("HEAP_RELEASED")) >= 20L << 20,
+                "with glibc's default pad the emptied heap stayed: " + defaultPad);
     }
 }
