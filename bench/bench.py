@@ -106,6 +106,8 @@ def header(engine_info, torch_info, torch_note, plain, when, loads, plain_info=N
         " ".join([os.environ.get("ENGINE_JVM_FLAGS", ""), os.environ.get("ENGINE_ENV", "")]).strip() or "none"))
     if engine_info.get("malloc"):
         lines.append("engine native malloc: %s" % engine_info["malloc"])
+    if engine_info.get("onednn"):
+        lines.append("engine oneDNN convolutions: %s" % engine_info["onednn"])
     if plain:
         lines.append("plain JVM column: the same engine without %s" % (
             " and ".join(x for x in [os.environ.get("ENGINE_JVM_FLAGS", ""), os.environ.get("ENGINE_ENV", "")] if x) or "settings"))

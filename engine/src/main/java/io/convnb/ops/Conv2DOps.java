@@ -140,6 +140,14 @@ public final class Conv2DOps {
     }
 
     /**
+     * Whether stride-1 layers run through oneDNN's own primitives ({@code org.bytedeco:dnnl}) in this
+     * JVM, with its version, or why not.
+     */
+    public static String oneDnnConvolutions() {
+        return OneDnnConv.enabled ? "on, " + OneDnnConv.describe() : "off: " + OneDnnConv.describe();
+    }
+
+    /**
      * Whether AUTO takes the backward pass of a thin stride-1 FLOAT layer to {@link PlanarConvFloat}: in a
      * JVM without the Vector API ({@code vectorApi} false), where {@link DirectConvFloat} cannot run. On
      * (64,28,28,1) x32 3x3 it took the plain JVM's backward pass from 11-12 ms (im2col + GEMM and a
@@ -182,6 +190,12 @@ public final class Conv2DOps {
          * {@link #builtinWholeBackward}, or forced ND4J_BUILTIN).
          */
         BUILTIN,
+        /**
+         * FLOAT stride-1 layers with one group, more than {@link #DIRECT_MAX_CHANNELS} input channels and
+         * a kernel larger than 1x1, dilated or not: oneDNN's convolution primitives called directly on the
+         * NHWC tensors ({@link OneDnnConv}), forward and every gradient.
+         */
+        ONEDNN,
         /** Backward only: dx by libnd4j's oneDNN {@code deconv2d}, the kernel gradient by im2col + GEMM. */
         BUILTIN_INPUT_GRADIENT,
         /**
@@ -211,6 +225,7 @@ public final class Conv2DOps {
             case IM2COL_GEMM -> Path.IM2COL_GEMM;
             case ND4J_BUILTIN -> BuiltinConv.padMode(g, s) >= 0 ? Path.BUILTIN : Path.IM2COL_GEMM;
             case AUTO, DIRECT -> pointwise(g) ? Path.IM2COL_GEMM
+                    : oneDnn(g, type) ? Path.ONEDNN
                     : DilatedConv.applies(g, type) ? Path.DILATED_AS_BATCH
                     : BuiltinConv.padMode(g, s) >= 0 ? Path.BUILTIN : Path.IM2COL_GEMM;
         };
@@ -246,7 +261,13 @@ public final class Conv2DOps {
             case AUTO, DIRECT -> {
                 boolean wide = g.c() >= BUILTIN_BACKWARD_MIN_CHANNELS && g.f() >= BUILTIN_BACKWARD_MIN_CHANNELS;
                 boolean whole = builtinWholeBackward(g, type, needInput);
-                if (!needInput || pointwise(g)) {
+                if (pointwise(g)) {
+                    yield Path.IM2COL_GEMM;
+                }
+                if (oneDnn(g, type)) {
+                    yield Path.ONEDNN;
+                }
+                if (!needInput) {
                     yield Path.IM2COL_GEMM;
                 }
                 if (DilatedConv.applies(g, type)) {
@@ -258,6 +279,18 @@ public final class Conv2DOps {
                 yield wide && BuiltinConv.deconvApplies(g, s) ? Path.BUILTIN_INPUT_GRADIENT : Path.IM2COL_GEMM;
             }
         };
+    }
+
+    /**
+     * Whether AUTO runs a layer through {@link OneDnnConv}: where it applies (FLOAT, stride 1, one group,
+     * a kernel larger than 1x1, the presets loaded) and the layer is not thin. Measured here (2-vCPU AMD
+     * EPYC, forward and backward with dx, ms, against the rules below): dilated (16,64,64,32) x32 3x3
+     * 13.2 / 23-27; (16,28,28,128) x128 3x3 31 / 41; Conv1D (64,1000,64) x64 kernel 5 27.7 / 39.5;
+     * (16,64,64,32) x32 3x3 12.7 / 14-15. Thin layers keep {@link DirectConvFloat} and
+     * {@link PlanarConvFloat}; strided ones, not measured through it, keep their rules.
+     */
+    static boolean oneDnn(ConvGeometry g, DataType type) {
+        return OneDnnConv.applies(g, type) && g.c() > DIRECT_MAX_CHANNELS;
     }
 
     /** A 1x1 kernel with one group: its patch matrix is the input or a subsample of it. */
@@ -292,6 +325,7 @@ public final class Conv2DOps {
             case BUILTIN -> BuiltinConv.forward(OpChecks.plain(x), OpChecks.plain(kernel), biasOrNull, g, s,
                     BuiltinConv.padMode(g, s));
             case DILATED_AS_BATCH -> DilatedConv.forward(x, kernel, biasOrNull, g);
+            case ONEDNN -> OneDnnConv.forward(x, kernel, biasOrNull, g);
             case DEPTHWISE -> BuiltinConv.depthwiseApplies(g, s, x.dataType())
                     ? BuiltinConv.depthwiseForward(x, kernel, biasOrNull, g, s)
                     : DepthwiseConvFloat.forward(x, kernel, biasOrNull, g);
@@ -373,6 +407,7 @@ public final class Conv2DOps {
                 ConvGradients w = gemmBackward(x, kernel, dz, g, false, hasBias);
                 yield new ConvGradients(DilatedConv.inputGradient(dz, kernel, g), w.kernel(), w.bias());
             }
+            case ONEDNN -> OneDnnConv.backward(x, kernel, dz, g, needInput, hasBias);
             case BUILTIN -> {
                 ConvGradients grads = BuiltinConv.backward(OpChecks.plain(x), OpChecks.plain(kernel), OpChecks.plain(dz),
                         hasBias, g, s, BuiltinConv.padMode(g, s));

@@ -47,6 +47,7 @@ public final class LayerBenchmark {
         info.put("vector_api", ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
         info.put("omp_wait_policy", OpenMpPolicy.describe());
         info.put("malloc", NativeMalloc.describe());
+        info.put("onednn", io.convnb.ops.Conv2DOps.oneDnnConvolutions());
         info.put("nd4j_blas", String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().get("blas.vendor")));
         info.put("nd4j_threads", String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().get("omp.threads")));
         info.put("sgemm_gflops", Timing.round(sgemm(2048)));

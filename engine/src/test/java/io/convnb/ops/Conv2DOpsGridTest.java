@@ -113,8 +113,22 @@ class Conv2DOpsGridTest {
         assertTrue(sweep(Mode.ALL) > 1000);
     }
 
+    /** The wide-layer sweep with oneDNN's primitives, and again with the rules that stand where they do not load. */
     @Test
     void autoMatchesNaiveLoopsOnWideLayersOnEveryBackwardPath() {
+        assertTrue(OneDnnConv.available(), OneDnnConv.describe());
+        boolean before = OneDnnConv.enabled;
+        try {
+            OneDnnConv.enabled = true;
+            wideLayerSweep();
+            OneDnnConv.enabled = false;
+            wideLayerSweep();
+        } finally {
+            OneDnnConv.enabled = before;
+        }
+    }
+
+    private void wideLayerSweep() {
         Conv2DOps.useImplementation(ConvImplementation.AUTO);
         Random rnd = new Random(53);
         int[] wide = {16, 1, 17};
@@ -153,7 +167,60 @@ class Conv2DOpsGridTest {
     }
 
     @Test
+    void oneDnnTakesStrideOneLayersWithMoreThanFourChannels() {
+        assertTrue(OneDnnConv.available(), OneDnnConv.describe());
+        boolean before = OneDnnConv.enabled;
+        OneDnnConv.enabled = true;
+        try {
+            oneDnnRules();
+        } finally {
+            OneDnnConv.enabled = before;
+        }
+    }
+
+    private void oneDnnRules() {
+        Conv2DOps.useImplementation(ConvImplementation.AUTO);
+        DataType f32 = DataType.FLOAT;
+        Conv2DSpec same = Conv2DSpec.of(1, 1, 1, 1, 1, 1);
+        ConvGeometry wide = new ConvGeometry(16, 28, 28, 128, 28, 28, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        ConvGeometry dilated = new ConvGeometry(16, 64, 64, 32, 64, 64, 32, 3, 3, 1, 1, 2, 2, 2, 2, 1);
+        Conv2DSpec dil = new Conv2DSpec(1, 1, 2, 2, 2, 2, 2, 2, 1);
+        ConvGeometry conv1d = new ConvGeometry(64, 1, 1000, 64, 1, 1000, 64, 1, 5, 1, 1, 1, 1, 0, 2, 1);
+        Conv2DSpec c1same = Conv2DSpec.of(1, 1, 0, 0, 2, 2);
+        ConvGeometry thin8 = new ConvGeometry(64, 28, 28, 8, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        for (boolean needInput : new boolean[] {true, false}) {
+            assertEquals(Conv2DOps.Path.ONEDNN, Conv2DOps.backwardPath(wide, same, f32, needInput));
+            assertEquals(Conv2DOps.Path.ONEDNN, Conv2DOps.backwardPath(dilated, dil, f32, needInput));
+            assertEquals(Conv2DOps.Path.ONEDNN, Conv2DOps.backwardPath(conv1d, c1same, f32, needInput));
+            assertEquals(Conv2DOps.Path.ONEDNN, Conv2DOps.backwardPath(thin8, same, f32, needInput));
+        }
+        assertEquals(Conv2DOps.Path.ONEDNN, Conv2DOps.forwardPath(wide, same, f32));
+        assertEquals(Conv2DOps.Path.ONEDNN, Conv2DOps.forwardPath(dilated, dil, f32));
+        assertEquals(Conv2DOps.Path.ONEDNN, Conv2DOps.forwardPath(conv1d, c1same, f32));
+        // not: DOUBLE, thin, strided, 1x1, grouped
+        assertEquals(Conv2DOps.Path.BUILTIN, Conv2DOps.forwardPath(wide, same, DataType.DOUBLE));
+        ConvGeometry tutorial = new ConvGeometry(64, 28, 28, 1, 26, 26, 32, 3, 3, 1, 1, 1, 1, 0, 0, 1);
+        assertEquals(Conv2DOps.Path.DIRECT, Conv2DOps.forwardPath(tutorial, Conv2DSpec.unit(), f32));
+        ConvGeometry s2 = new ConvGeometry(32, 56, 56, 64, 28, 28, 128, 3, 3, 2, 2, 1, 1, 0, 0, 1);
+        assertEquals(Conv2DOps.Path.BUILTIN, Conv2DOps.forwardPath(s2, Conv2DSpec.of(2, 2, 0, 1, 0, 1), f32));
+        ConvGeometry pointwise = new ConvGeometry(32, 56, 56, 64, 56, 56, 128, 1, 1, 1, 1, 1, 1, 0, 0, 1);
+        assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.forwardPath(pointwise, Conv2DSpec.unit(), f32));
+        assertFalse(Conv2DOps.oneDnn(new ConvGeometry(4, 9, 9, 16, 9, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 2), f32));
+    }
+
+    /** The rules where oneDNN's presets do not load (or with {@code convnb.onednn.disable=true}). */
+    @Test
     void autoChoosesItsArithmeticByAFixedRulePerGeometry() {
+        boolean before = OneDnnConv.enabled;
+        OneDnnConv.enabled = false;
+        try {
+            rulesWithoutOneDnn();
+        } finally {
+            OneDnnConv.enabled = before;
+        }
+    }
+
+    private void rulesWithoutOneDnn() {
         Conv2DOps.useImplementation(ConvImplementation.AUTO);
         DataType f32 = DataType.FLOAT;
         // the tutorial layer (64,28,28,1) x32 3x3 valid: direct both ways

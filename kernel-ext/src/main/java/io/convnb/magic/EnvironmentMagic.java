@@ -109,6 +109,7 @@ public final class EnvironmentMagic {
         add(rows, "nd4j", "backend class", Nd4j.getBackend().getClass().getName());
         add(rows, "nd4j", "default dtype", String.valueOf(Nd4j.dataType()));
         add(rows, "convnb", "direct conv (Vector API)", io.convnb.ops.Conv2DOps.directKernels());
+        add(rows, "convnb", "oneDNN convolutions", io.convnb.ops.Conv2DOps.oneDnnConvolutions());
         add(rows, "convnb", "native malloc", io.convnb.ops.NativeMalloc.describe());
         add(rows, "convnb", "OpenMP wait policy", io.convnb.ops.OpenMpPolicy.describe());
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
