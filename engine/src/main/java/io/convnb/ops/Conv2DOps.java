@@ -191,9 +191,9 @@ public final class Conv2DOps {
          */
         BUILTIN,
         /**
-         * FLOAT stride-1 layers with one group, more than {@link #DIRECT_MAX_CHANNELS} input channels and
-         * a kernel larger than 1x1, dilated or not: oneDNN's convolution primitives called directly on the
-         * NHWC tensors ({@link OneDnnConv}), forward and every gradient.
+         * FLOAT layers with one group, more than {@link #DIRECT_MAX_CHANNELS} input channels and a kernel
+         * larger than 1x1, any stride, padding and dilation: oneDNN's convolution primitives called
+         * directly on the NHWC tensors ({@link OneDnnConv}), forward and every gradient.
          */
         ONEDNN,
         /** Backward only: dx by libnd4j's oneDNN {@code deconv2d}, the kernel gradient by im2col + GEMM. */
@@ -282,12 +282,14 @@ public final class Conv2DOps {
     }
 
     /**
-     * Whether AUTO runs a layer through {@link OneDnnConv}: where it applies (FLOAT, stride 1, one group,
-     * a kernel larger than 1x1, the presets loaded) and the layer is not thin. Measured here (2-vCPU AMD
-     * EPYC, forward and backward with dx, ms, against the rules below): dilated (16,64,64,32) x32 3x3
-     * 13.2 / 23-27; (16,28,28,128) x128 3x3 31 / 41; Conv1D (64,1000,64) x64 kernel 5 27.7 / 39.5;
-     * (16,64,64,32) x32 3x3 12.7 / 14-15. Thin layers keep {@link DirectConvFloat} and
-     * {@link PlanarConvFloat}; strided ones, not measured through it, keep their rules.
+     * Whether AUTO runs a layer through {@link OneDnnConv}: where it applies (FLOAT, one group, a kernel
+     * larger than 1x1, the presets loaded and on) and the layer is not thin. Measured here (2-vCPU AMD
+     * EPYC, layer steps or forward and backward with dx, ms, against the rules below): dilated
+     * (16,64,64,32) x32 3x3 14.1-15.2 / 23-27; (16,28,28,128) x128 3x3 32.6-34.5 / 41.6; Conv1D
+     * (64,1000,64) x64 kernel 5 31-33 / 39.5; stride 2 (32,56,56,64) x128 3x3 43-44.5 / 51.5,
+     * (16,56,56,64) x128 23 / 28-32, (32,28,28,32) x64 2.4 / 5.5-6.9, (64,14,14,128) x256 18.8-23 /
+     * 21-23.8, (8,112,112,16) x32 5x5 7.2-7.4 / 18-18.5. Thin layers keep {@link DirectConvFloat} and
+     * {@link PlanarConvFloat}.
      */
     static boolean oneDnn(ConvGeometry g, DataType type) {
         return OneDnnConv.applies(g, type) && g.c() > DIRECT_MAX_CHANNELS;

@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Stride-1 float convolutions (one group) computed by oneDNN itself, called through the JavaCPP
+ * Float convolutions with one group (any stride, padding and dilation) computed by oneDNN itself, called through the JavaCPP
  * presets ({@code org.bytedeco:dnnl}, oneDNN 2.5.2) rather than through libnd4j's ops, which wrap the
  * same library but cannot express dilation (the right-hand padding of a dilated descriptor ignores the
  * dilation there), choose a Winograd input gradient from 128 filters, and reorder every tensor between
@@ -28,7 +28,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Measured here (2-vCPU AMD EPYC, forward + input gradient + kernel and bias gradients, ms): the
  * dilated (16,64,64,32) x32 3x3 layer 13.2 against 23-27 by sub-images; (16,28,28,128) x128 3x3 31
  * against 41-42 (oneDNN forward, deconvolution dx, im2col + GEMM dW); the Conv1D (64,1000,64) x64
- * kernel 5 27.7 against 39.5 ({@code conv2d_bp}).
+ * kernel 5 27.7 against 39.5 ({@code conv2d_bp}); the stride-2 (32,56,56,64) x128 3x3 layer's step
+ * 43-44.5 against 51.5 (oneDNN forward, im2col + GEMM backward).
  *
  * <p>Primitives are created once per geometry (oneDNN generates their code when they are created) and
  * kept in a small cache; one call at a time runs each, as the kernel layouts they hold are reused.
@@ -120,10 +121,9 @@ final class OneDnnConv {
         return STATE;
     }
 
-    /** Whether this path computes a layer of this geometry and type: FLOAT, stride 1, one group, a kernel larger than 1x1. */
+    /** Whether AUTO may take this path for a layer of this geometry and type: FLOAT, one group, a kernel larger than 1x1. */
     static boolean applies(ConvGeometry g, DataType type) {
-        return enabled && available() && type == DataType.FLOAT && g.groups() == 1 && g.sh() == 1 && g.sw() == 1
-                && (g.kh() > 1 || g.kw() > 1);
+        return enabled && available() && type == DataType.FLOAT && g.groups() == 1 && (g.kh() > 1 || g.kw() > 1);
     }
 
     private record Key(ConvGeometry g, boolean bias) {
@@ -155,10 +155,11 @@ final class OneDnnConv {
             userWeights = desc(w, memory.format_tag.hwio);
             biasDesc = bias ? desc(new long[] {g.f()}, memory.format_tag.x) : null;
             memory.desc anyWeights = desc(w, memory.format_tag.any);
-            long[] strides = {1, 1};
+            long[] strides = {g.sh(), g.sw()};
             long[] dilation = {g.dh() - 1, g.dw() - 1};
             long[] padL = {g.pt(), g.pl()};
-            long[] padR = {padEnd(g.h(), g.oh(), g.kh(), g.dh(), g.pt()), padEnd(g.w(), g.ow(), g.kw(), g.dw(), g.pl())};
+            long[] padR = {padEnd(g.h(), g.oh(), g.kh(), g.sh(), g.dh(), g.pt()),
+                padEnd(g.w(), g.ow(), g.kw(), g.sw(), g.dw(), g.pl())};
             convolution_forward.desc fd = bias
                     ? new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct, src,
                             anyWeights, biasDesc, dst, strides, dilation, padL, padR)
@@ -187,9 +188,12 @@ final class OneDnnConv {
         }
     }
 
-    /** Zero cells past the input's end that the last window reads: what oneDNN calls the right padding. */
-    private static long padEnd(int in, int out, int k, int d, int padStart) {
-        return (long) out - 1 + (long) (k - 1) * d + 1 - in - padStart;
+    /**
+     * Zero cells past the input's end that the last window reads, what oneDNN calls the right padding;
+     * negative where a stride leaves input cells that no window reaches.
+     */
+    private static long padEnd(int in, int out, int k, int stride, int d, int padStart) {
+        return (long) (out - 1) * stride + (long) (k - 1) * d + 1 - in - padStart;
     }
 
     private static memory.desc desc(long[] dims, memory.format_tag tag) {

@@ -167,7 +167,7 @@ class Conv2DOpsGridTest {
     }
 
     @Test
-    void oneDnnTakesStrideOneLayersWithMoreThanFourChannels() {
+    void oneDnnTakesLayersWithOneGroupAndMoreThanFourChannels() {
         assertTrue(OneDnnConv.available(), OneDnnConv.describe());
         boolean before = OneDnnConv.enabled;
         OneDnnConv.enabled = true;
@@ -197,12 +197,15 @@ class Conv2DOpsGridTest {
         assertEquals(Conv2DOps.Path.ONEDNN, Conv2DOps.forwardPath(wide, same, f32));
         assertEquals(Conv2DOps.Path.ONEDNN, Conv2DOps.forwardPath(dilated, dil, f32));
         assertEquals(Conv2DOps.Path.ONEDNN, Conv2DOps.forwardPath(conv1d, c1same, f32));
-        // not: DOUBLE, thin, strided, 1x1, grouped
+        // strided too, with TensorFlow-"same" pads (0, 1)
+        ConvGeometry s2 = new ConvGeometry(32, 56, 56, 64, 28, 28, 128, 3, 3, 2, 2, 1, 1, 0, 0, 1);
+        Conv2DSpec s2same = Conv2DSpec.of(2, 2, 0, 1, 0, 1);
+        assertEquals(Conv2DOps.Path.ONEDNN, Conv2DOps.forwardPath(s2, s2same, f32));
+        assertEquals(Conv2DOps.Path.ONEDNN, Conv2DOps.backwardPath(s2, s2same, f32, true));
+        // not: DOUBLE, thin, 1x1, grouped
         assertEquals(Conv2DOps.Path.BUILTIN, Conv2DOps.forwardPath(wide, same, DataType.DOUBLE));
         ConvGeometry tutorial = new ConvGeometry(64, 28, 28, 1, 26, 26, 32, 3, 3, 1, 1, 1, 1, 0, 0, 1);
         assertEquals(Conv2DOps.Path.DIRECT, Conv2DOps.forwardPath(tutorial, Conv2DSpec.unit(), f32));
-        ConvGeometry s2 = new ConvGeometry(32, 56, 56, 64, 28, 28, 128, 3, 3, 2, 2, 1, 1, 0, 0, 1);
-        assertEquals(Conv2DOps.Path.BUILTIN, Conv2DOps.forwardPath(s2, Conv2DSpec.of(2, 2, 0, 1, 0, 1), f32));
         ConvGeometry pointwise = new ConvGeometry(32, 56, 56, 64, 56, 56, 128, 1, 1, 1, 1, 1, 1, 0, 0, 1);
         assertEquals(Conv2DOps.Path.IM2COL_GEMM, Conv2DOps.forwardPath(pointwise, Conv2DSpec.unit(), f32));
         assertFalse(Conv2DOps.oneDnn(new ConvGeometry(4, 9, 9, 16, 9, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 2), f32));
