@@ -117,12 +117,16 @@ class Conv2DOpsGridTest {
     @Test
     void autoMatchesNaiveLoopsOnWideLayersOnEveryBackwardPath() {
         assertTrue(OneDnnConv.available(), OneDnnConv.describe());
+        withOneDnn(true, this::wideLayerSweep);
+        withOneDnn(false, this::wideLayerSweep);
+    }
+
+    /** Runs {@code body} with AUTO's oneDNN path on or off (it is off where a CPU quota is below the affinity mask). */
+    private static void withOneDnn(boolean on, Runnable body) {
         boolean before = OneDnnConv.enabled;
+        OneDnnConv.enabled = on;
         try {
-            OneDnnConv.enabled = true;
-            wideLayerSweep();
-            OneDnnConv.enabled = false;
-            wideLayerSweep();
+            body.run();
         } finally {
             OneDnnConv.enabled = before;
         }
@@ -169,13 +173,7 @@ class Conv2DOpsGridTest {
     @Test
     void oneDnnTakesLayersWithOneGroupAndMoreThanFourChannels() {
         assertTrue(OneDnnConv.available(), OneDnnConv.describe());
-        boolean before = OneDnnConv.enabled;
-        OneDnnConv.enabled = true;
-        try {
-            oneDnnRules();
-        } finally {
-            OneDnnConv.enabled = before;
-        }
+        withOneDnn(true, this::oneDnnRules);
     }
 
     private void oneDnnRules() {
@@ -214,13 +212,7 @@ class Conv2DOpsGridTest {
     /** The rules where oneDNN's presets do not load (or with {@code convnb.onednn.disable=true}). */
     @Test
     void autoChoosesItsArithmeticByAFixedRulePerGeometry() {
-        boolean before = OneDnnConv.enabled;
-        OneDnnConv.enabled = false;
-        try {
-            rulesWithoutOneDnn();
-        } finally {
-            OneDnnConv.enabled = before;
-        }
+        withOneDnn(false, this::rulesWithoutOneDnn);
     }
 
     private void rulesWithoutOneDnn() {

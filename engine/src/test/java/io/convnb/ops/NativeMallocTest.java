@@ -148,12 +148,17 @@ class NativeMallocTest {
         return values;
     }
 
-    @Test
-    void thresholdsAreFixedOnLinuxWithGlibc() throws Exception {
+    /** These checks read glibc's own accounting: Linux, glibc 2.33 or later. */
+    private static void assumeGlibcWithMallinfo2() {
         assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "glibc's malloc is Linux-only");
         Function version = PROCESS.getFunction("gnu_get_libc_version");
         String[] v = version.invokeString(new Object[0], false).split("\\.");
         assumeTrue(Integer.parseInt(v[0]) > 2 || Integer.parseInt(v[1]) >= 33, "mallinfo2 needs glibc 2.33");
+    }
+
+    @Test
+    void thresholdsAreFixedOnLinuxWithGlibc() throws Exception {
+        assumeGlibcWithMallinfo2();
 
         Map<String, String> tuned = probe();
         assertTrue(tuned.get("REPORT").contains("mmap threshold 32 MiB, trim threshold 128 MiB"), tuned.toString());
@@ -176,10 +181,7 @@ class NativeMallocTest {
      */
     @Test
     void threadHeapsOutliveTheirBlocks() throws Exception {
-        assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "glibc's malloc is Linux-only");
-        Function version = PROCESS.getFunction("gnu_get_libc_version");
-        String[] v = version.invokeString(new Object[0], false).split("\\.");
-        assumeTrue(Integer.parseInt(v[0]) > 2 || Integer.parseInt(v[1]) >= 33, "mallinfo2 needs glibc 2.33");
+        assumeGlibcWithMallinfo2();
 
         Map<String, String> tuned = probe("heap");
         assertTrue(tuned.get("REPORT").contains("top pad 64 MiB"), tuned.toString());
