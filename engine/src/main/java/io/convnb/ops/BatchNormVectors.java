@@ -45,11 +45,6 @@ final class BatchNormVectors {
     static void sums(ByteBuffer x, int xAt, ByteBuffer a, int aAt, float[] k, int c, int first, int count,
                      double[] s1, double[] s2) {
         float[] fold = new float[8 * L];
-        // The totals of this call, added to s1 and s2 at the end: the callers' arrays of neighbouring chunks
-        // sit next to each other, and writing them at every fold made two threads share cache lines
-        // (0.5-0.7 ms of a 1.2 ms pass).
-        double[] t1 = new double[c];
-        double[] t2 = new double[c];
         for (int g = first; g < first + count; g += FOLD_ROWS) {
             int rows = Math.min(FOLD_ROWS, first + count - g);
             int j = 0;
@@ -59,7 +54,7 @@ final class BatchNormVectors {
                 } else {
                     productQuad(x, xAt + (g * c + j) * 4, a, aAt + (g * c + j) * 4, c * 4, k, j, rows, fold);
                 }
-                addFold(fold, 4, j, t1, t2);
+                addFold(fold, 4, j, s1, s2);
             }
             for (; j < c; j += L) {
                 if (a == null) {
@@ -67,12 +62,8 @@ final class BatchNormVectors {
                 } else {
                     productSingle(x, xAt + (g * c + j) * 4, a, aAt + (g * c + j) * 4, c * 4, k, j, rows, fold);
                 }
-                addFold(fold, 1, j, t1, t2);
+                addFold(fold, 1, j, s1, s2);
             }
-        }
-        for (int ch = 0; ch < c; ch++) {
-            s1[ch] += t1[ch];
-            s2[ch] += t2[ch];
         }
     }
 

@@ -140,8 +140,8 @@ public final class Conv2DOps {
     }
 
     /**
-     * Whether stride-1 layers run through oneDNN's own primitives ({@code org.bytedeco:dnnl}) in this
-     * JVM, with its version, or why not.
+     * Whether layers with one group and more than {@link #DIRECT_MAX_CHANNELS} input channels run through
+     * oneDNN's own primitives ({@code org.bytedeco:dnnl}) in this JVM, with its version, or why not.
      */
     public static String oneDnnConvolutions() {
         return OneDnnConv.enabled ? "on, " + OneDnnConv.describe() : "off: " + OneDnnConv.describe();
@@ -233,7 +233,8 @@ public final class Conv2DOps {
 
     /**
      * The AUTO rule for the backward pass: thin float layers direct (dx only, for strided ones); 1x1
-     * kernels GEMMs; FLOAT stride-1 layers with more than {@link #DIRECT_MAX_CHANNELS} input channels, a
+     * kernels GEMMs; FLOAT layers with one group that {@link #oneDnn} takes, oneDNN's own primitives;
+     * where those are off, FLOAT stride-1 layers with more than {@link #DIRECT_MAX_CHANNELS} input channels, a
      * kernel larger than 1x1 and at most {@link #BUILTIN_BACKWARD_MAX_FILTERS} filters libnd4j's
      * {@code conv2d_bp} when dx is needed (over the sub-images when dilated); wider layers (at least
      * {@link #BUILTIN_BACKWARD_MIN_CHANNELS} channels and filters) that oneDNN can express take dx from its

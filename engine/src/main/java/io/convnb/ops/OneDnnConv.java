@@ -16,11 +16,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Float convolutions with one group (any stride, padding and dilation) computed by oneDNN itself, called through the JavaCPP
- * presets ({@code org.bytedeco:dnnl}, oneDNN 2.5.2) rather than through libnd4j's ops, which wrap the
- * same library but cannot express dilation (the right-hand padding of a dilated descriptor ignores the
- * dilation there), choose a Winograd input gradient from 128 filters, and reorder every tensor between
- * NHWC and oneDNN's blocked layouts on every call. Here the activations stay in ND4J's NHWC memory,
+ * Float convolutions with one group (any stride, padding and dilation) computed by oneDNN itself,
+ * called through the JavaCPP presets ({@code org.bytedeco:dnnl}, oneDNN 2.5.2) rather than through
+ * libnd4j's ops, which wrap the same library but cannot express dilation (the right-hand padding of a
+ * dilated descriptor ignores the dilation there), choose a Winograd input gradient from 128 filters, and
+ * reorder every tensor between NHWC and oneDNN's blocked layouts on every call. Here the activations stay in ND4J's NHWC memory,
  * which oneDNN's AVX-512 and AVX2 kernels read and write directly ({@code brgconv} forward, {@code jit}
  * backward on the machines measured); only the small kernel is reordered into the layout each primitive
  * prefers, and the algorithm is always direct convolution.
