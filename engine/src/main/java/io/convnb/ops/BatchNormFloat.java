@@ -25,7 +25,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Where the JVM has the Vector API and C is a whole number of vectors, the passes run in
  * {@link BatchNormVectors} instead: on native memory directly, with the sums in registers (a
  * BatchNormalization step on (32,56,56,64) went from 8.2-11.4 ms to 4.9-5.8 ms). Its element-wise
- * results have the same bits as these loops; its sums add the same terms in another order.
+ * results have the same bits as these loops; its sums add the same terms in another order. Elsewhere
+ * {@link BatchNormOps} hands the normalization and the backward pass with batch statistics to
+ * {@link OneDnnBatchNorm} where oneDNN's primitives are on; {@link #moments} stays here for every path.
  *
  * <p>The same formulas as the DOUBLE path, rearranged to save operations per element: the backward
  * sums use {@code x - mean} and scale by {@code invStd} once per channel, and dx is

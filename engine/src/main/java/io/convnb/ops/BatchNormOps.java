@@ -104,6 +104,9 @@ public final class BatchNormOps {
             scale[ch] = gamma[ch] * invStd[ch];
             shift[ch] = beta[ch] - mean[ch] * scale[ch];
         }
+        if (plain.dataType() == DataType.FLOAT && !BatchNormFloat.vectors(c, plain) && OneDnnBatchNorm.applies(plain)) {
+            return OneDnnBatchNorm.normalize(plain, mean, invStd, gamma, beta);
+        }
         if (plain.dataType() == DataType.FLOAT) {
             float[] scaleF = new float[c];
             float[] shiftF = new float[c];
@@ -158,6 +161,9 @@ public final class BatchNormOps {
                     + " but the input has shape " + OpChecks.shape(px) + "; pass the gradient of this layer's output.");
         }
         if (px.dataType() == DataType.FLOAT && pdy.dataType() == DataType.FLOAT) {
+            if (batchStatistics && !BatchNormFloat.vectors(c, px, pdy) && OneDnnBatchNorm.applies(px)) {
+                return OneDnnBatchNorm.backward(px, pdy, mean, invStd, gamma, dGamma, dBeta);
+            }
             return BatchNormFloat.backward(px, pdy, c, mean, invStd, gamma, dGamma, dBeta, batchStatistics);
         }
         int rows = Math.toIntExact(px.length() / c);

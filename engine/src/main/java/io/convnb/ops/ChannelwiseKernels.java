@@ -22,15 +22,9 @@ interface ChannelwiseKernels {
     /**
      * For every tap t and lane l:
      * {@code dw[t*fp + l] += sum_m in[inStart + m*inStep + inOff[t] + l] * dy[dyStart + m*dyStep + l]},
-     * added to {@code dw} in the order of m, one fused multiply-add each.
+     * added to {@code dw} in the order of m, one fused multiply-add each; and where {@code biasOrNull}
+     * is not null, {@code biasOrNull[l] += sum_m dy[dyStart + m*dyStep + l]}, also added in the order of m.
      */
     void weightGradient(float[] in, int inStart, int inStep, int[] inOff, float[] dy, int dyStart, int dyStep, int cells,
-                        float[] dw, int fp);
-
-    /**
-     * {@code sum[l] += (s0 + s1) + (s2 + s3)} where {@code s_k} sums the cells {@code m = 4q + k} of the
-     * leading {@code 4*floor(cells/4)} cells in the order of q, and s0 then also the remaining cells.
-     * Four partial sums so that the additions do not wait on each other.
-     */
-    void cellSums(float[] dy, int start, int step, int cells, float[] sum, int fp);
+                        float[] dw, float[] biasOrNull, int fp);
 }

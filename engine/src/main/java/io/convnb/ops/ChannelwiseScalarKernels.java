@@ -1,7 +1,5 @@
 package io.convnb.ops;
 
-import java.util.Arrays;
-
 /**
  * {@link ChannelwiseKernels} in plain Java, for a JVM without the Vector API: the sums of
  * {@link ChannelwiseVectorKernels}, in the same order and with fused multiply-adds, so both give
@@ -39,7 +37,10 @@ final class ChannelwiseScalarKernels implements ChannelwiseKernels {
 
     @Override
     public void weightGradient(float[] in, int inStart, int inStep, int[] inOff, float[] dy, int dyStart, int dyStep,
-                               int cells, float[] dw, int fp) {
+                               int cells, float[] dw, float[] biasOrNull, int fp) {
+        for (int m = 0; biasOrNull != null && m < cells; m++) {
+            addRow(dy, dyStart + m * dyStep, biasOrNull, 0, fp);
+        }
         for (int t = 0; t < inOff.length; t++) {
             for (int m = 0; m < cells; m++) {
                 fmaRow(in, inStart + m * inStep + inOff[t], dy, dyStart + m * dyStep, dw, t * fp, fp);
@@ -51,24 +52,6 @@ final class ChannelwiseScalarKernels implements ChannelwiseKernels {
     private static void fmaRow(float[] a, int x, float[] b, int y, float[] acc, int c, int n) {
         for (int l = 0; l < n; l++) {
             acc[c + l] = Math.fma(a[x + l], b[y + l], acc[c + l]);
-        }
-    }
-
-    @Override
-    public void cellSums(float[] dy, int start, int step, int cells, float[] sum, int fp) {
-        float[] parts = Scratch.get().floats("channelwise.sums", 4 * fp);
-        Arrays.fill(parts, 0, 4 * fp, 0f);
-        int m = 0;
-        for (; m + 4 <= cells; m += 4) {
-            for (int k = 0; k < 4; k++) {
-                addRow(dy, start + (m + k) * step, parts, k * fp, fp);
-            }
-        }
-        for (; m < cells; m++) {
-            addRow(dy, start + m * step, parts, 0, fp);
-        }
-        for (int l = 0; l < fp; l++) {
-            sum[l] += (parts[l] + parts[fp + l]) + (parts[2 * fp + l] + parts[3 * fp + l]);
         }
     }
 

@@ -317,7 +317,8 @@ public final class Conv2DOps {
 
     /**
      * {@link #forward}, followed by {@code max(0, y)} when {@code relu}: the direct path rectifies each
-     * output tile while it is in cache, the others rectify the fresh output in place.
+     * output tile while it is in cache, oneDNN's primitives as they write it (a post-op), the others
+     * rectify the fresh output in place.
      */
     public static INDArray forward(INDArray x, INDArray kernel, INDArray biasOrNull, Conv2DSpec s, boolean relu) {
         ConvGeometry g = convGeometry("Conv2DOps.forward", x, kernel, s);
@@ -328,13 +329,13 @@ public final class Conv2DOps {
             case BUILTIN -> BuiltinConv.forward(OpChecks.plain(x), OpChecks.plain(kernel), biasOrNull, g, s,
                     BuiltinConv.padMode(g, s));
             case DILATED_AS_BATCH -> DilatedConv.forward(x, kernel, biasOrNull, g);
-            case ONEDNN -> OneDnnConv.forward(x, kernel, biasOrNull, g);
+            case ONEDNN -> OneDnnConv.forward(x, kernel, biasOrNull, g, relu);
             case DEPTHWISE -> BuiltinConv.depthwiseApplies(g, s, x.dataType())
                     ? BuiltinConv.depthwiseForward(x, kernel, biasOrNull, g, s)
                     : DepthwiseConvFloat.forward(x, kernel, biasOrNull, g);
             default -> addBias(ConvGemm.forward(OpChecks.plain(x), kernelMatrix(kernel, g.k(), g.f()), g), biasOrNull, g.f());
         };
-        if (relu && path != Path.DIRECT) {
+        if (relu && path != Path.DIRECT && path != Path.ONEDNN) {
             Transforms.relu(y, false);
         }
         return y;

@@ -114,12 +114,35 @@ class BatchNormOpsTest {
                 return BatchNormFloat.backward(x, dy, channels(x), mean, invStd, gamma, dGamma, dBeta, batchStatistics,
                         vectors);
             }
-
-            private int channels(INDArray x) {
-                return (int) x.size(x.rank() - 1);
-            }
         };
     }
+
+    private static int channels(INDArray x) {
+        return (int) x.size(x.rank() - 1);
+    }
+
+    /**
+     * The oneDNN primitives ({@link OneDnnBatchNorm}) for normalization and the backward pass with batch
+     * statistics; the statistics themselves, and the backward pass with fixed ones, from the heap loops.
+     */
+    private static final Passes ONEDNN = new Passes() {
+        @Override
+        public BatchNormOps.Moments moments(INDArray x) {
+            return BatchNormFloat.moments(x, channels(x), false);
+        }
+
+        @Override
+        public INDArray normalize(INDArray x, double[] mean, double[] invStd, double[] gamma, double[] beta) {
+            return OneDnnBatchNorm.normalize(x, mean, invStd, gamma, beta);
+        }
+
+        @Override
+        public INDArray backward(INDArray x, INDArray dy, double[] mean, double[] invStd, double[] gamma,
+                                 double[] dGamma, double[] dBeta, boolean batchStatistics) {
+            return batchStatistics ? OneDnnBatchNorm.backward(x, dy, mean, invStd, gamma, dGamma, dBeta)
+                    : BatchNormFloat.backward(x, dy, channels(x), mean, invStd, gamma, dGamma, dBeta, false, false);
+        }
+    };
 
     private static void check(int[] shape, DataType type, double offset, double tol) {
         check(PUBLIC, shape, type, offset, tol);
@@ -208,6 +231,21 @@ class BatchNormOpsTest {
             // variance would be off by about 0.06 if the sums were not taken around a shift.
             check(floatPath(vectors), new int[] {8, 6, 6, 16}, DataType.FLOAT, 1000, 1e-3);
         }
+    }
+
+    /**
+     * oneDNN's primitives, which take the FLOAT passes where the Vector API path does not run, on the
+     * ranks and channel counts a network gives them (Dense (N, C), Conv1D (N, L, C), odd C, C a whole
+     * number of vectors), and under a mean of 1000.
+     */
+    @Test
+    void oneDnnPassesMatchTheDefinition() {
+        assertTrue(OneDnnConv.available(), "oneDNN's presets load on linux-x86_64: " + OneDnnConv.describe());
+        int[][] shapes = {{5, 3, 4, 7}, {3, 11}, {4, 50, 24}, {5, 31, 29, 3}, {7, 13, 17, 100}, {9, 20, 20, 64}};
+        for (int[] shape : shapes) {
+            check(ONEDNN, shape, DataType.FLOAT, 0, 2e-5);
+        }
+        check(ONEDNN, new int[] {8, 6, 6, 16}, DataType.FLOAT, 1000, 1e-3);
     }
 
     @Test

@@ -50,6 +50,11 @@ class DepthwiseConvTest {
         new Case(1, new int[] {6, 30}, new int[] {1, 4}, new int[] {64, 64, 64}, new NaiveOps.Geo(1, 3, 1, 1, 0, 0, 0, 0, 64)),
         // Stride larger than the kernel: input cells no window reads get zero gradient.
         new Case(2, new int[] {9, 9}, new int[] {2, 2}, new int[] {16, 16, 32}, new NaiveOps.Geo(3, 3, 1, 1, 0, 0, 1, 0, 16)),
+        // 3x3 with taps one cell apart along the width (the vector kernels' sliding 3x3 loops): depth
+        // multiplier 2 at stride 1 with dilation (2, 1) and uneven pads, a row of 6 cells (one block of
+        // four and an overlapping last one); and "valid" on a row of exactly four cells.
+        new Case(3, new int[] {8, 6}, new int[] {3, 3}, new int[] {16, 16, 32}, new NaiveOps.Geo(1, 1, 2, 1, 2, 1, 1, 1, 16)),
+        new Case(2, new int[] {5, 6}, new int[] {3, 3}, new int[] {32, 32, 32}, new NaiveOps.Geo(1, 1, 1, 1, 0, 0, 0, 0, 32)),
     };
 
     @AfterEach
