@@ -23,10 +23,14 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * called through the JavaCPP presets ({@code org.bytedeco:dnnl}, oneDNN 2.5.2) rather than through
  * libnd4j's ops, which wrap the same library but cannot express dilation (the right-hand padding of a
  * dilated descriptor ignores the dilation there), choose a Winograd input gradient from 128 filters, and
- * reorder every tensor between NHWC and oneDNN's blocked layouts on every call. Here the activations stay in ND4J's NHWC memory,
- * which oneDNN's AVX-512 and AVX2 kernels read and write directly ({@code brgconv} forward, {@code jit}
- * backward on the machines measured); only the small kernel is reordered into the layout each primitive
- * prefers, and the algorithm is always direct convolution.
+ * reorder every tensor between NHWC and oneDNN's blocked layouts on every call. Here the forward pass
+ * and the input gradient read and write ND4J's NHWC memory directly ({@code brgconv} forward, {@code jit}
+ * backward on the machines measured); the kernel gradient, whose NHWC kernels ran 1.2-1.4x slower,
+ * first reorders x and dy into the layouts it prefers (blocked by 16 channels), into buffers of the
+ * current workspace; the small kernel is reordered into the layout each primitive prefers, and the
+ * algorithm is always direct convolution. Layer steps with the reorders, ms: stride 2 (32,56,56,64)
+ * x128 3x3 40.7 against 51-53 in the same hour, Conv1D (64,1000,64) x64 30.9 / 36-38, dilated
+ * (16,64,64,32) x32 13.4 / 16.3-18.6, (16,28,28,128) x128 unchanged at 33.
  *
  * <p>Measured here (2-vCPU AMD EPYC, forward + input gradient + kernel and bias gradients, ms): the
  * dilated (16,64,64,32) x32 3x3 layer 13.2 against 23-27 by sub-images; (16,28,28,128) x128 3x3 31
@@ -162,6 +166,11 @@ final class OneDnnConv {
         final memory forwardWeights;
         final memory dataWeights;
         final memory weightGradient;
+        /** The layouts of x and dy the kernel-gradient primitive reads, and the reorders into them (null where NHWC). */
+        final memory.desc gradientSrc;
+        final memory.desc gradientDst;
+        final reorder toGradientSrc;
+        final reorder toGradientDst;
         /** Kernel layout changes (reorder primitives take their memories when they run). */
         final reorder toForwardWeights;
         final reorder toDataWeights;
@@ -191,12 +200,24 @@ final class OneDnnConv {
             convolution_backward_data.primitive_desc dpd = new convolution_backward_data.primitive_desc(
                     new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, src, anyWeights, dst, strides,
                             dilation, padL, padR), ENGINE, fpd);
+            // The kernel gradient reads x and dy in the layouts oneDNN prefers for it (blocked by 16 channels
+            // here), into which they are reordered first: its NHWC kernels ran 1.2-1.4x slower than the
+            // blocked ones with both reorders (stride 2 (32,56,56,64) x128 3x3 18.9-19.4 ms against
+            // 13.7-13.8, Conv1D (64,1000,64) x64 15.0-15.4 / 12.1-12.4, dilated (16,64,64,32) x32
+            // 5.4-6.1 / 4.7-5.2, (16,28,28,128) x128 the same); the forward and input-gradient kernels
+            // were faster on NHWC, reorders included.
+            memory.desc anySrc = desc(x, memory.format_tag.any);
+            memory.desc anyDst = desc(y, memory.format_tag.any);
             convolution_backward_weights.desc wd = bias
-                    ? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, src, anyWeights, biasDesc, dst,
-                            strides, dilation, padL, padR)
-                    : new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, src, anyWeights, dst,
+                    ? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, anySrc, anyWeights, biasDesc,
+                            anyDst, strides, dilation, padL, padR)
+                    : new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, anySrc, anyWeights, anyDst,
                             strides, dilation, padL, padR);
             convolution_backward_weights.primitive_desc wpd = new convolution_backward_weights.primitive_desc(wd, ENGINE, fpd);
+            gradientSrc = wpd.src_desc();
+            gradientDst = wpd.diff_dst_desc();
+            toGradientSrc = gradientSrc.equals(src) ? null : new reorder(new memory(src, ENGINE), new memory(gradientSrc, ENGINE));
+            toGradientDst = gradientDst.equals(dst) ? null : new reorder(new memory(dst, ENGINE), new memory(gradientDst, ENGINE));
             forward = new convolution_forward(fpd);
             backwardData = new convolution_backward_data(dpd);
             backwardWeights = new convolution_backward_weights(wpd);
@@ -292,6 +313,22 @@ final class OneDnnConv {
         return y;
     }
 
+    /**
+     * {@code user} itself where {@code toLayout} is null, else a copy in {@code layout}, reordered on
+     * stream s into a new FLOAT array (from the current workspace, if any), which goes into
+     * {@code keep} so that the caller holds it until the primitive has run.
+     */
+    private static memory inLayout(stream s, reorder toLayout, memory.desc layout, memory user, INDArray[] keep, int slot) {
+        if (toLayout == null) {
+            return user;
+        }
+        long floats = (layout.get_size() + Float.BYTES - 1) / Float.BYTES;
+        keep[slot] = Nd4j.createUninitialized(DataType.FLOAT, new long[] {floats}, 'c');
+        memory copy = wrap(layout, keep[slot]);
+        toLayout.execute(s, user, copy);
+        return copy;
+    }
+
     /** Gradients of {@link #forward}: dx (when {@code needInput}), the kernel's (kh, kw, C, F) and the bias's (F). */
     static ConvGradients backward(INDArray x, INDArray kernel, INDArray dy, ConvGeometry g, boolean needInput,
                                   boolean hasBias) {
@@ -303,6 +340,7 @@ final class OneDnnConv {
         INDArray dk = Nd4j.createUninitialized(DataType.FLOAT, new long[] {g.kh(), g.kw(), g.c(), g.f()}, 'c');
         INDArray db = hasBias ? Nd4j.createUninitialized(DataType.FLOAT, new long[] {g.f()}, 'c') : null;
         stream s = STREAM.get();
+        INDArray[] reordered = new INDArray[2];
         synchronized (p) {
             memory dyMem = wrap(p.dst, pdy);
             if (needInput) {
@@ -315,8 +353,8 @@ final class OneDnnConv {
                 p.backwardData.execute(s, args);
             }
             IntMemoryMap args = new IntMemoryMap();
-            args.put(dnnl.DNNL_ARG_SRC, wrap(p.src, px));
-            args.put(dnnl.DNNL_ARG_DIFF_DST, dyMem);
+            args.put(dnnl.DNNL_ARG_SRC, inLayout(s, p.toGradientSrc, p.gradientSrc, wrap(p.src, px), reordered, 0));
+            args.put(dnnl.DNNL_ARG_DIFF_DST, inLayout(s, p.toGradientDst, p.gradientDst, dyMem, reordered, 1));
             args.put(dnnl.DNNL_ARG_DIFF_WEIGHTS, p.weightGradient);
             if (hasBias) {
                 args.put(dnnl.DNNL_ARG_DIFF_BIAS, wrap(p.biasDesc, db));
@@ -326,7 +364,7 @@ final class OneDnnConv {
             p.fromWeightGradient.execute(s, p.weightGradient, userGradient);
             s._wait();
         }
-        KeepAlive.fence(px, pk, pdy, dx, dk, db);
+        KeepAlive.fence(px, pk, pdy, dx, dk, db, reordered);
         return new ConvGradients(dx, dk, db);
     }
 }
