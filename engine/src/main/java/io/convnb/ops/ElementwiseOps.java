@@ -4,7 +4,6 @@ import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -25,8 +24,7 @@ public final class ElementwiseOps {
 
     /** Whether {@code a} is FLOAT, C-ordered and gap-free from offset 0 (what the float kernels take). */
     static boolean plainFloat(INDArray a) {
-        return a.dataType() == DataType.FLOAT && a.ordering() == 'c' && a.offset() == 0
-                && Shape.hasDefaultStridesForShape(a) && a.data().length() == a.length();
+        return a.dataType() == DataType.FLOAT && OpChecks.isPlain(a);
     }
 
     /** {@code max(z, 0)} as a new array (NaN stays NaN); null when {@code z} is not a plain FLOAT array. */
