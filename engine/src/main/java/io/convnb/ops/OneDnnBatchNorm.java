@@ -115,6 +115,16 @@ final class OneDnnBatchNorm {
         return new INDArray[] {Nd4j.createFromArray(m), Nd4j.createFromArray(v), Nd4j.createFromArray(gb).reshape(2, c)};
     }
 
+    /** The arguments both primitives read: x, the mean, the variance and gamma over beta ({@link #constants}). */
+    private static IntMemoryMap arguments(Primitives p, INDArray x, INDArray[] constants) {
+        IntMemoryMap args = new IntMemoryMap();
+        args.put(dnnl.DNNL_ARG_SRC, wrap(p.data, x));
+        args.put(dnnl.DNNL_ARG_MEAN, wrap(p.channels, constants[0]));
+        args.put(dnnl.DNNL_ARG_VARIANCE, wrap(p.channels, constants[1]));
+        args.put(dnnl.DNNL_ARG_SCALE_SHIFT, wrap(p.scaleShift, constants[2]));
+        return args;
+    }
+
     /** {@code y = gamma * (x - mean) * invStd + beta}, a new FLOAT array of x's shape. */
     static INDArray normalize(INDArray plain, double[] mean, double[] invStd, double[] gamma, double[] beta) {
         Primitives p = primitives(dims(plain));
@@ -122,12 +132,8 @@ final class OneDnnBatchNorm {
         INDArray y = Nd4j.createUninitialized(DataType.FLOAT, plain.shape(), 'c');
         stream s = OneDnnConv.threadStream();
         synchronized (p) {
-            IntMemoryMap args = new IntMemoryMap();
-            args.put(dnnl.DNNL_ARG_SRC, wrap(p.data, plain));
+            IntMemoryMap args = arguments(p, plain, k);
             args.put(dnnl.DNNL_ARG_DST, wrap(p.data, y));
-            args.put(dnnl.DNNL_ARG_MEAN, wrap(p.channels, k[0]));
-            args.put(dnnl.DNNL_ARG_VARIANCE, wrap(p.channels, k[1]));
-            args.put(dnnl.DNNL_ARG_SCALE_SHIFT, wrap(p.scaleShift, k[2]));
             p.normalize.execute(s, args);
             s._wait();
         }
@@ -148,12 +154,8 @@ final class OneDnnBatchNorm {
         INDArray dgb = Nd4j.createUninitialized(DataType.FLOAT, new long[] {2, c}, 'c');
         stream s = OneDnnConv.threadStream();
         synchronized (p) {
-            IntMemoryMap args = new IntMemoryMap();
-            args.put(dnnl.DNNL_ARG_SRC, wrap(p.data, px));
+            IntMemoryMap args = arguments(p, px, k);
             args.put(dnnl.DNNL_ARG_DIFF_DST, wrap(p.data, pdy));
-            args.put(dnnl.DNNL_ARG_MEAN, wrap(p.channels, k[0]));
-            args.put(dnnl.DNNL_ARG_VARIANCE, wrap(p.channels, k[1]));
-            args.put(dnnl.DNNL_ARG_SCALE_SHIFT, wrap(p.scaleShift, k[2]));
             args.put(dnnl.DNNL_ARG_DIFF_SRC, wrap(p.data, dx));
             args.put(DIFF_SCALE_SHIFT, wrap(p.scaleShift, dgb));
             p.backward.execute(s, args);
