@@ -25,12 +25,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * dilated descriptor ignores the dilation there), choose a Winograd input gradient from 128 filters, and
  * reorder every tensor between NHWC and oneDNN's blocked layouts on every call. Here the forward pass
  * and the input gradient read and write ND4J's NHWC memory directly ({@code brgconv} forward, {@code jit}
- * backward on the machines measured); the kernel gradient, whose NHWC kernels ran 1.2-1.4x slower,
- * first reorders x and dy into the layouts it prefers (blocked by 16 channels), into buffers of the
- * current workspace; the small kernel is reordered into the layout each primitive prefers, and the
+ * backward on the machines measured); the kernel gradient of layers with 32 to 64 input channels, where
+ * its NHWC kernels ran 1.2-1.4x slower, first reorders x and dy into the layouts it prefers (blocked by
+ * 16 channels), into buffers of the current workspace ({@link #BLOCKED_GRADIENT_CHANNELS}); the small kernel is reordered into the layout each primitive prefers, and the
  * algorithm is always direct convolution. Layer steps with the reorders, ms: stride 2 (32,56,56,64)
  * x128 3x3 40.7 against 51-53 in the same hour, Conv1D (64,1000,64) x64 30.9 / 36-38, dilated
- * (16,64,64,32) x32 13.4 / 16.3-18.6, (16,28,28,128) x128 unchanged at 33.
+ * (16,64,64,32) x32 13.4 / 16.3-18.6; (16,28,28,128) x128 keeps NHWC (reordered, it lost 1.5-2 ms).
  *
  * <p>Measured here (2-vCPU AMD EPYC, forward + input gradient + kernel and bias gradients, ms): the
  * dilated (16,64,64,32) x32 3x3 layer 13.2 against 23-27 by sub-images; (16,28,28,128) x128 3x3 31
@@ -54,6 +54,18 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 final class OneDnnConv {
     private static final int CACHE_SIZE = 32;
+
+    /**
+     * Input channels (least, most) for which the kernel gradient reads x and dy reordered into oneDNN's
+     * preferred layouts rather than NHWC. Its NHWC kernels ran 1.2-1.4x slower there, reorders included
+     * (kernel-gradient primitive, ms, NHWC / blocked with both reorders, 2-vCPU AMD EPYC): stride 2
+     * (32,56,56,64) x128 3x3 18.9-19.4 / 13.7-13.8, Conv1D (64,1000,64) x64 15.0-15.4 / 12.1-12.4,
+     * (16,56,56,64) x64 3x3 17.4 / 14.9, dilated (16,64,64,32) x32 5.4-6.1 / 4.7-5.2; outside it the
+     * reorders cost more than they saved: (8,112,112,16) x32 5x5 8.7 / 9.9, (16,28,28,128) x128
+     * 10.5-12.3 / 10.4-14.7, (64,14,14,128) x256 24.5 / 25.8, (32,7,7,256) x256 6.2 / 6.6. The forward
+     * and input-gradient kernels were faster on NHWC for all of them. Measured on AMD EPYC only.
+     */
+    static final int[] BLOCKED_GRADIENT_CHANNELS = {32, 64};
     private static final String STATE;
     private static final engine ENGINE;
 
@@ -200,14 +212,11 @@ final class OneDnnConv {
             convolution_backward_data.primitive_desc dpd = new convolution_backward_data.primitive_desc(
                     new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, src, anyWeights, dst, strides,
                             dilation, padL, padR), ENGINE, fpd);
-            // The kernel gradient reads x and dy in the layouts oneDNN prefers for it (blocked by 16 channels
-            // here), into which they are reordered first: its NHWC kernels ran 1.2-1.4x slower than the
-            // blocked ones with both reorders (stride 2 (32,56,56,64) x128 3x3 18.9-19.4 ms against
-            // 13.7-13.8, Conv1D (64,1000,64) x64 15.0-15.4 / 12.1-12.4, dilated (16,64,64,32) x32
-            // 5.4-6.1 / 4.7-5.2, (16,28,28,128) x128 the same); the forward and input-gradient kernels
-            // were faster on NHWC, reorders included.
-            memory.desc anySrc = desc(x, memory.format_tag.any);
-            memory.desc anyDst = desc(y, memory.format_tag.any);
+            // Between 32 and 64 input channels the kernel gradient reads x and dy in the layouts oneDNN
+            // prefers for it (blocked by 16 channels here), reordered first (see BLOCKED_GRADIENT_CHANNELS).
+            boolean blocked = g.c() >= BLOCKED_GRADIENT_CHANNELS[0] && g.c() <= BLOCKED_GRADIENT_CHANNELS[1];
+            memory.desc anySrc = blocked ? desc(x, memory.format_tag.any) : src;
+            memory.desc anyDst = blocked ? desc(y, memory.format_tag.any) : dst;
             convolution_backward_weights.desc wd = bias
                     ? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, anySrc, anyWeights, biasDesc,
                             anyDst, strides, dilation, padL, padR)

@@ -168,6 +168,14 @@ class Conv2DOpsGridTest {
             checkCase(rnd, 2, new int[] {1, 12}, new int[] {1, 5}, new int[] {16, 1, 66}, new NaiveOps.Geo(1, 1, 1, 1, 0, 0, 2, 2, 1), type, false);
             checkCase(rnd, 2, new int[] {11, 3}, new int[] {5, 1}, wide, new NaiveOps.Geo(1, 1, 1, 1, 2, 2, 0, 0, 1), type, true);
         }
+        // 32 to 64 input channels: with oneDNN's path, the kernel gradient reads x and dy reordered into
+        // its blocked layouts (OneDnnConv.BLOCKED_GRADIENT_CHANNELS); 40 channels fill two and a half blocks
+        for (int[] ch : new int[][] {{32, 1, 17}, {40, 1, 24}, {64, 1, 16}}) {
+            checkCase(rnd, 2, new int[] {6, 7}, new int[] {3, 3}, ch, new NaiveOps.Geo(1, 1, 1, 1, 1, 1, 1, 1, 1), DataType.FLOAT, false);
+            checkCase(rnd, 2, new int[] {8, 7}, new int[] {3, 3}, ch, new NaiveOps.Geo(2, 2, 1, 1, 0, 1, 0, 1, 1), DataType.FLOAT, true);
+            checkCase(rnd, 2, new int[] {9, 8}, new int[] {3, 3}, ch, new NaiveOps.Geo(1, 1, 2, 2, 2, 2, 2, 2, 1), DataType.FLOAT, false);
+            checkCase(rnd, 2, new int[] {1, 12}, new int[] {1, 5}, ch, new NaiveOps.Geo(1, 1, 1, 1, 0, 0, 4, 0, 1), DataType.FLOAT, false);
+        }
     }
 
     @Test
