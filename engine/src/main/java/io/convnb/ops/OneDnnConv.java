@@ -27,8 +27,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * and the input gradient read and write ND4J's NHWC memory directly ({@code brgconv} forward, {@code jit}
  * backward on the machines measured); the kernel gradient of layers with 32 to 64 input channels, where
  * its NHWC kernels ran 1.2-1.4x slower, first reorders x and dy into the layouts it prefers (blocked by
- * 16 channels), into buffers of the current workspace ({@link #BLOCKED_GRADIENT_CHANNELS}); the small kernel is reordered into the layout each primitive prefers, and the
- * algorithm is always direct convolution. Layer steps with the reorders, ms: stride 2 (32,56,56,64)
+ * 16 channels), into buffers of the current workspace ({@link #BLOCKED_GRADIENT_CHANNELS}); the small
+ * kernel is reordered into the layout each primitive prefers, and the algorithm is always direct
+ * convolution. Layer steps with the reorders, ms: stride 2 (32,56,56,64)
  * x128 3x3 40.7 against 51-53 in the same hour, Conv1D (64,1000,64) x64 30.9 / 36-38, dilated
  * (16,64,64,32) x32 13.4 / 16.3-18.6; (16,28,28,128) x128 keeps NHWC (reordered, it lost 1.5-2 ms).
  *
@@ -225,18 +226,17 @@ final class OneDnnConv {
             convolution_backward_weights.primitive_desc wpd = new convolution_backward_weights.primitive_desc(wd, ENGINE, fpd);
             gradientSrc = wpd.src_desc();
             gradientDst = wpd.diff_dst_desc();
-            toGradientSrc = gradientSrc.equals(src) ? null : new reorder(new memory(src, ENGINE), new memory(gradientSrc, ENGINE));
-            toGradientDst = gradientDst.equals(dst) ? null : new reorder(new memory(dst, ENGINE), new memory(gradientDst, ENGINE));
+            toGradientSrc = gradientSrc.equals(src) ? null : reorderOf(src, gradientSrc);
+            toGradientDst = gradientDst.equals(dst) ? null : reorderOf(dst, gradientDst);
             forward = new convolution_forward(fpd);
             backwardData = new convolution_backward_data(dpd);
             backwardWeights = new convolution_backward_weights(wpd);
             forwardWeights = new memory(fpd.weights_desc(), ENGINE);
             dataWeights = new memory(dpd.weights_desc(), ENGINE);
             weightGradient = new memory(wpd.diff_weights_desc(), ENGINE);
-            memory userTemplate = new memory(userWeights, ENGINE);
-            toForwardWeights = new reorder(userTemplate, forwardWeights);
-            toDataWeights = new reorder(userTemplate, dataWeights);
-            fromWeightGradient = new reorder(weightGradient, userTemplate);
+            toForwardWeights = reorderOf(userWeights, fpd.weights_desc());
+            toDataWeights = reorderOf(userWeights, dpd.weights_desc());
+            fromWeightGradient = reorderOf(wpd.diff_weights_desc(), userWeights);
         }
 
         /**
@@ -256,6 +256,11 @@ final class OneDnnConv {
             }
             return forwardRelu;
         }
+    }
+
+    /** A reorder between two layouts, from their descriptions alone (no buffers allocated to describe them). */
+    private static reorder reorderOf(memory.desc from, memory.desc to) {
+        return new reorder(new reorder.primitive_desc(ENGINE, from, ENGINE, to));
     }
 
     /**
