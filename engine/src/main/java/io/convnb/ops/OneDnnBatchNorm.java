@@ -1,9 +1,7 @@
 package io.convnb.ops;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.batch_normalization_backward;
 import org.bytedeco.dnnl.batch_normalization_forward;
@@ -38,19 +36,14 @@ final class OneDnnBatchNorm {
     /** {@code DNNL_ARG_DIFF_SCALE_SHIFT}: the gradients of gamma (row 0) and beta (row 1). */
     private static final int DIFF_SCALE_SHIFT = dnnl.DNNL_ARG_DIFF_SCALE_SHIFT;
 
-    private static final Map<List<Long>, Primitives> CACHE = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<List<Long>, Primitives> eldest) {
-            return size() > CACHE_SIZE;
-        }
-    };
+    private static final OneDnnConv.PrimitiveCache<List<Long>, Primitives> CACHE = new OneDnnConv.PrimitiveCache<>(CACHE_SIZE);
 
     private OneDnnBatchNorm() {
     }
 
     /** Whether AUTO normalizes this FLOAT channels-last array here: oneDNN on, rank 2 to 5. */
     static boolean applies(INDArray plain) {
-        return OneDnnConv.enabled && OneDnnConv.available() && plain.dataType() == DataType.FLOAT
+        return OneDnnConv.on() && plain.dataType() == DataType.FLOAT
                 && plain.rank() >= 2 && plain.rank() <= 5;
     }
 
@@ -90,14 +83,7 @@ final class OneDnnBatchNorm {
     }
 
     private static Primitives primitives(long[] dims) {
-        List<Long> key = Arrays.stream(dims).boxed().toList();
-        synchronized (CACHE) {
-            return CACHE.computeIfAbsent(key, k -> new Primitives(dims));
-        }
-    }
-
-    private static memory wrap(memory.desc d, INDArray plain) {
-        return new memory(d, OneDnnConv.cpuEngine(), plain.data().addressPointer());
+        return CACHE.get(Arrays.stream(dims).boxed().toList(), k -> new Primitives(dims));
     }
 
     /** Mean and {@code 1/invStd^2} as FLOAT vectors, and gamma over beta as a (2, C) FLOAT matrix. */
@@ -118,10 +104,10 @@ final class OneDnnBatchNorm {
     /** The arguments both primitives read: x, the mean, the variance and gamma over beta ({@link #constants}). */
     private static IntMemoryMap arguments(Primitives p, INDArray x, INDArray[] constants) {
         IntMemoryMap args = new IntMemoryMap();
-        args.put(dnnl.DNNL_ARG_SRC, wrap(p.data, x));
-        args.put(dnnl.DNNL_ARG_MEAN, wrap(p.channels, constants[0]));
-        args.put(dnnl.DNNL_ARG_VARIANCE, wrap(p.channels, constants[1]));
-        args.put(dnnl.DNNL_ARG_SCALE_SHIFT, wrap(p.scaleShift, constants[2]));
+        args.put(dnnl.DNNL_ARG_SRC, OneDnnConv.wrap(p.data, x));
+        args.put(dnnl.DNNL_ARG_MEAN, OneDnnConv.wrap(p.channels, constants[0]));
+        args.put(dnnl.DNNL_ARG_VARIANCE, OneDnnConv.wrap(p.channels, constants[1]));
+        args.put(dnnl.DNNL_ARG_SCALE_SHIFT, OneDnnConv.wrap(p.scaleShift, constants[2]));
         return args;
     }
 
@@ -133,7 +119,7 @@ final class OneDnnBatchNorm {
         stream s = OneDnnConv.threadStream();
         synchronized (p) {
             IntMemoryMap args = arguments(p, plain, k);
-            args.put(dnnl.DNNL_ARG_DST, wrap(p.data, y));
+            args.put(dnnl.DNNL_ARG_DST, OneDnnConv.wrap(p.data, y));
             p.normalize.execute(s, args);
             s._wait();
         }
@@ -155,9 +141,9 @@ final class OneDnnBatchNorm {
         stream s = OneDnnConv.threadStream();
         synchronized (p) {
             IntMemoryMap args = arguments(p, px, k);
-            args.put(dnnl.DNNL_ARG_DIFF_DST, wrap(p.data, pdy));
-            args.put(dnnl.DNNL_ARG_DIFF_SRC, wrap(p.data, dx));
-            args.put(DIFF_SCALE_SHIFT, wrap(p.scaleShift, dgb));
+            args.put(dnnl.DNNL_ARG_DIFF_DST, OneDnnConv.wrap(p.data, pdy));
+            args.put(dnnl.DNNL_ARG_DIFF_SRC, OneDnnConv.wrap(p.data, dx));
+            args.put(DIFF_SCALE_SHIFT, OneDnnConv.wrap(p.scaleShift, dgb));
             p.backward.execute(s, args);
             s._wait();
         }

@@ -2,6 +2,7 @@ package io.convnb.ops;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
@@ -124,12 +125,29 @@ final class OneDnnConv {
         return 0;
     }
 
-    private static final Map<Key, Primitives> CACHE = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Primitives> eldest) {
-            return size() > CACHE_SIZE;
+    private static final PrimitiveCache<Key, Primitives> CACHE = new PrimitiveCache<>(CACHE_SIZE);
+
+    /**
+     * Primitives by what they were created for, the least recently used dropped beyond {@code size}
+     * (oneDNN generates their code when they are created, so they are kept; a few geometries per model).
+     */
+    static final class PrimitiveCache<K, V> {
+        private final Map<K, V> map;
+
+        PrimitiveCache(int size) {
+            map = new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                    return size() > size;
+                }
+            };
         }
-    };
+
+        /** The entry for {@code key}, created by {@code create} on first use. */
+        synchronized V get(K key, Function<? super K, ? extends V> create) {
+            return map.computeIfAbsent(key, create);
+        }
+    }
 
     private static final ThreadLocal<stream> STREAM = ThreadLocal.withInitial(() -> new stream(ENGINE));
 
@@ -156,9 +174,14 @@ final class OneDnnConv {
         return STATE;
     }
 
+    /** Whether the presets loaded and AUTO may use oneDNN's primitives (here and in {@link OneDnnBatchNorm}). */
+    static boolean on() {
+        return enabled && available();
+    }
+
     /** Whether AUTO may take this path for a layer of this geometry and type: FLOAT, one group, a kernel larger than 1x1. */
     static boolean applies(ConvGeometry g, DataType type) {
-        return enabled && available() && type == DataType.FLOAT && g.groups() == 1 && (g.kh() > 1 || g.kw() > 1);
+        return on() && type == DataType.FLOAT && g.groups() == 1 && (g.kh() > 1 || g.kw() > 1);
     }
 
     private record Key(ConvGeometry g, boolean bias) {
@@ -276,18 +299,11 @@ final class OneDnnConv {
     }
 
     private static Primitives primitives(ConvGeometry g, boolean bias) {
-        Key key = new Key(g, bias);
-        synchronized (CACHE) {
-            Primitives p = CACHE.get(key);
-            if (p == null) {
-                p = new Primitives(g, bias);
-                CACHE.put(key, p);
-            }
-            return p;
-        }
+        return CACHE.get(new Key(g, bias), k -> new Primitives(k.g(), k.bias()));
     }
 
-    private static memory wrap(memory.desc d, INDArray plain) {
+    /** A oneDNN memory of layout {@code d} over a plain array's buffer (no copy). */
+    static memory wrap(memory.desc d, INDArray plain) {
         return new memory(d, ENGINE, plain.data().addressPointer());
     }
 
