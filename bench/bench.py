@@ -106,6 +106,8 @@ def header(engine_info, torch_info, torch_note, plain, when, loads, plain_info=N
         " ".join([os.environ.get("ENGINE_JVM_FLAGS", ""), os.environ.get("ENGINE_ENV", "")]).strip() or "none"))
     if engine_info.get("malloc"):
         lines.append("engine native malloc: %s" % engine_info["malloc"])
+    if engine_info.get("omp_threads"):
+        lines.append("engine OpenMP threads: %s" % engine_info["omp_threads"])
     if engine_info.get("onednn"):
         lines.append("engine oneDNN convolutions: %s" % engine_info["onednn"])
     if plain:

@@ -39,7 +39,7 @@ import tech.tablesaw.api.Table;
  */
 public final class Datasets {
     static {
-        io.convnb.ops.OpenMpPolicy.apply();   // before ND4J loads libgomp (see OpenMpPolicy)
+        io.convnb.ops.OpenMpPolicy.prepareNd4j();   // OpenMP's settings before and after ND4J loads (see OpenMpPolicy)
     }
 
     public static final String FASHION_DEFAULT = "/usr/share/datasets/fashion-mnist";

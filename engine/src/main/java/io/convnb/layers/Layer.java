@@ -27,7 +27,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public abstract class Layer {
     static {
-        io.convnb.ops.OpenMpPolicy.apply();   // before ND4J loads libgomp (see OpenMpPolicy)
+        io.convnb.ops.OpenMpPolicy.prepareNd4j();   // OpenMP's settings before and after ND4J loads (see OpenMpPolicy)
     }
 
     private String name;

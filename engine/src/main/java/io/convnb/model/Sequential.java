@@ -47,7 +47,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public class Sequential {
     static {
-        io.convnb.ops.OpenMpPolicy.apply();   // before ND4J loads libgomp (see OpenMpPolicy)
+        io.convnb.ops.OpenMpPolicy.prepareNd4j();   // OpenMP's settings before and after ND4J loads (see OpenMpPolicy)
     }
 
     private static final int PREDICT_BATCH = 256;

@@ -48,9 +48,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Primitives are created once per geometry (oneDNN generates their code when they are created) and
  * kept in a small cache; one call at a time runs each, as the kernel layouts they hold are reused.
  * oneDNN's results for a geometry depend only on the machine's instruction set and thread count, so
- * they repeat from run to run. The presets run oneDNN on TBB threads, one per CPU the process may
- * be scheduled on, with no setting for fewer, so where a container's CPU quota allows fewer CPUs than
- * that (Binder pods see their host's cores) this path stays off. {@link #available()} is also false
+ * they repeat from run to run. The presets run oneDNN on OpenMP (libgomp, shared with libnd4j): a
+ * primitive runs on as many threads as OpenMP gives the calling thread. {@link OpenMpPolicy} sizes that to
+ * the CPUs the JVM may use where it can; where OpenMP's default would still exceed a container's CPU quota
+ * (Binder pods see their host's cores, and libgomp counts those), this path stays off. {@link #available()} is also false
  * where the presets do not load (another platform) and with the system property
  * {@code convnb.onednn.disable=true}; the engine then keeps its other paths.
  */
@@ -85,13 +86,14 @@ final class OneDnnConv {
                 e = new engine(engine.kind.cpu, 0);
                 org.bytedeco.dnnl.dnnl_version_t v = dnnl.dnnl_version();
                 String version = "oneDNN " + v.major() + "." + v.minor() + "." + v.patch() + " (org.bytedeco:dnnl)";
-                int allowed = allowedCpus();
+                int teams = OpenMpPolicy.defaultThreads();
                 int usable = Runtime.getRuntime().availableProcessors();
-                if (allowed > usable) {
-                    // oneDNN's presets run on TBB, which starts a thread per CPU it may be scheduled on and
-                    // knows nothing of a container's CPU quota: 64 threads on a 2-CPU Binder quota would thrash.
-                    state = version + " loaded, but the CPU quota allows " + usable + " CPUs where the process may run on "
-                            + allowed + ", and its TBB threads would use them all";
+                if (teams > usable) {
+                    // The presets run oneDNN on OpenMP: a primitive's team takes OpenMP's thread count, which
+                    // libgomp takes from the affinity mask, blind to a container's CPU quota. 64 threads on a
+                    // 2-CPU Binder quota would thrash; OpenMpPolicy sets OMP_NUM_THREADS where it can.
+                    state = version + " loaded, but OpenMP would run its primitives on " + teams + " threads where the CPU"
+                            + " quota allows " + usable + "; start the JVM with OMP_NUM_THREADS=" + usable + " to use it";
                 } else {
                     state = version;
                     on = true;
@@ -104,25 +106,6 @@ final class OneDnnConv {
         STATE = state;
         ENGINE = e;
         enabled = on;
-    }
-
-    /** CPUs in this process's affinity mask (what TBB sizes its thread pool by), or 0 where unknown. */
-    private static int allowedCpus() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-                if (line.startsWith("Cpus_allowed_list:")) {
-                    int count = 0;
-                    for (String range : line.substring(line.indexOf(':') + 1).trim().split(",")) {
-                        String[] ends = range.split("-");
-                        count += ends.length == 1 ? 1 : Integer.parseInt(ends[1]) - Integer.parseInt(ends[0]) + 1;
-                    }
-                    return count;
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // not Linux, or an unexpected format: no quota check
-        }
-        return 0;
     }
 
     private static final PrimitiveCache<Key, Primitives> CACHE = new PrimitiveCache<>(CACHE_SIZE);

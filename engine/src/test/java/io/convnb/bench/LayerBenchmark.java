@@ -39,13 +39,13 @@ public final class LayerBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        OpenMpPolicy.apply();   // what the engine's entry points do when a notebook first uses them
-        Nd4j.create(DataType.FLOAT, 1);
+        OpenMpPolicy.prepareNd4j();   // what the engine's entry points do when a notebook first uses them
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("cpu", cpuModel());
         info.put("java", Runtime.version().toString());
         info.put("vector_api", ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
         info.put("omp_wait_policy", OpenMpPolicy.describe());
+        info.put("omp_threads", OpenMpPolicy.describeThreads());
         info.put("malloc", NativeMalloc.describe());
         info.put("onednn", io.convnb.ops.Conv2DOps.oneDnnConvolutions());
         info.put("nd4j_blas", String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().get("blas.vendor")));

@@ -9,9 +9,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * {@link OpenMpPolicy} in fresh JVMs started without {@code OMP_WAIT_POLICY}, as a notebook kernel
@@ -25,6 +28,10 @@ class OpenMpPolicyTest {
             if (args.length > 0 && args[0].equals("nd4j-first")) {
                 Nd4j.create(DataType.FLOAT, 1);
             }
+            if (args.length > 1 && args[1].equals("threads")) {
+                threads();
+                return;
+            }
             OpenMpPolicy.apply();
             Nd4j.create(DataType.FLOAT, 1);
             System.out.println("REPORT " + OpenMpPolicy.describe());
@@ -34,8 +41,37 @@ class OpenMpPolicyTest {
         }
     }
 
+    /** The OpenMP thread counts after an engine entry point's class loads, on this thread and on a new one. */
+    private static void threads() {
+        try {
+            Class.forName("io.convnb.layers.Layer");   // its initializer calls OpenMpPolicy.prepareNd4j()
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+        NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        int[] other = new int[1];
+        Thread t = new Thread(() -> other[0] = ops.ompGetMaxThreads());
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        System.out.println("REPORT " + OpenMpPolicy.describeThreads());
+        System.out.println("GETENV " + NativeLibrary.getProcess().getFunction("getenv").invokeString(
+                new Object[] {"OMP_NUM_THREADS"}, false));
+        System.out.println("THREADS " + Runtime.getRuntime().availableProcessors() + " " + ops.ompGetMaxThreads() + " " + other[0]);
+        System.out.println("CORES " + Loader.totalCores() / Math.max(1, Loader.totalChips()));
+    }
+
     private static List<String> probe(String... args) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder();
+        return probe(List.of(), args);
+    }
+
+    /** Runs the probe JVM behind {@code prefix} (e.g. taskset), without OMP_WAIT_POLICY and OMP_NUM_THREADS. */
+    private static List<String> probe(List<String> prefix, String... args) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(new java.util.ArrayList<>(prefix));
+        pb.environment().remove("OMP_NUM_THREADS");
         pb.command().addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Probe.class.getName()));
         pb.command().addAll(List.of(args));
@@ -44,7 +80,8 @@ class OpenMpPolicyTest {
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
-        return out.lines().filter(l -> l.startsWith("REPORT ") || l.startsWith("GETENV ") || l.startsWith("LIBGOMP ")).toList();
+        return out.lines().filter(l -> l.startsWith("REPORT ") || l.startsWith("GETENV ") || l.startsWith("LIBGOMP ")
+                || l.startsWith("THREADS ") || l.startsWith("CORES ")).toList();
     }
 
     @Test
@@ -56,6 +93,29 @@ class OpenMpPolicyTest {
         List<String> after = probe("nd4j-first");
         assertTrue(after.get(0).startsWith("REPORT OpenMP's default: ND4J was loaded before convnb could set it"), after.toString());
         assertEquals("GETENV null", after.get(1));
+    }
+
+    /**
+     * Held to one CPU by taskset, a JVM gets one OpenMP thread per team on the thread that loaded ND4J
+     * (ND4J's start-up gives it the machine's core count) and on every other (libgomp's default, from the
+     * OMP_NUM_THREADS that apply() sets), also when the program loaded ND4J before any convnb class.
+     */
+    @Test
+    void openMpTeamsFitTheCpusTheJvmMayUse() throws Exception {
+        assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "taskset and setenv are Linux's");
+        List<String> taskset = List.of("taskset", "-c", "0");
+        List<String> first = probe(taskset, "convnb-first", "threads");
+        assertEquals("THREADS 1 1 1", first.get(2), first.toString());
+        assertEquals("GETENV 1", first.get(1), first.toString());
+        assertTrue(first.get(0).startsWith("REPORT 1 (set by convnb before ND4J loaded"), first.toString());
+        int cores = Integer.parseInt(first.get(3).substring("CORES ".length()));
+        if (cores > 1) {   // ND4J gave the loading thread the machine's cores: the report says it was put back
+            assertTrue(first.get(0).endsWith("main had " + cores + " from ND4J's start-up, set to 1"), first.toString());
+        }
+        List<String> late = probe(taskset, "nd4j-first", "threads");
+        assertEquals("THREADS 1 1 1", late.get(2), late.toString());
+        assertEquals("GETENV null", late.get(1), late.toString());
+        assertTrue(late.get(0).startsWith("REPORT OpenMP's default: ND4J was loaded before convnb could set it"), late.toString());
     }
 
     @Test

@@ -112,6 +112,7 @@ public final class EnvironmentMagic {
         add(rows, "convnb", "oneDNN convolutions", io.convnb.ops.Conv2DOps.oneDnnConvolutions());
         add(rows, "convnb", "native malloc", io.convnb.ops.NativeMalloc.describe());
         add(rows, "convnb", "OpenMP wait policy", io.convnb.ops.OpenMpPolicy.describe());
+        add(rows, "convnb", "OpenMP threads", io.convnb.ops.OpenMpPolicy.describeThreads());
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         Map<String, String> sorted = new TreeMap<>();
         env.forEach((k, v) -> sorted.put(String.valueOf(k), String.valueOf(v)));
