@@ -26,7 +26,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import suite  # noqa: E402
 
-PYTHON = "/usr/bin/python3"
+# The reference's interpreter: Debian's, which ./convnb bench sets up; CONVNB_TORCH_PYTHON names another
+# (e.g. a virtual environment with pip's torch) to measure against the PyTorch its users installed.
+PYTHON = os.environ.get("CONVNB_TORCH_PYTHON") or "/usr/bin/python3"
 TORCH_MISSING = ("PyTorch is not installed for %s, so only the engine's figures are printed. "
                  "Get the reference with `./convnb bench` (it installs python3-torch and libopenblas0-pthread) "
                  "or `sudo apt-get install python3-torch libopenblas0-pthread`." % PYTHON)

@@ -165,7 +165,7 @@ def sgemm(size=2048):
 def info():
     rate = sgemm()   # also maps the BLAS library that torch.mm calls into
     with open("/proc/self/maps") as f:
-        kind, path = suite.blas_in_maps(f.read())
+        kind, path = suite.torch_blas(torch.__config__.show(), f.read())
     with open("/proc/cpuinfo") as f:
         model, cpus, flags = suite.cpu_info(f.read())
     return {"cpu": model, "cpus": cpus, "cpu_flags": flags, "torch": torch.__version__,

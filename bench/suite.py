@@ -160,6 +160,17 @@ def blas_in_maps(maps_text, resolve=os.path.realpath):
     return ("unknown", paths[0]) if paths else ("none", "")
 
 
+def torch_blas(config_text, maps_text, resolve=os.path.realpath):
+    """The BLAS torch's matrix products call: (kind, where). A torch built with MKL linked in (the pip
+    wheels: ``BLAS_INFO=mkl`` in ``torch.__config__.show()``) maps no BLAS library of its own, and a
+    libopenblas that numpy brought along would be misread as torch's; Debian's (``BLAS_INFO=generic``)
+    calls whatever ``libblas.so.3`` is mapped, which :func:`blas_in_maps` finds."""
+    m = re.search(r"BLAS_INFO=([^,\s]+)", config_text)
+    if m and m.group(1).lower() == "mkl":
+        return "mkl", "linked into torch (BLAS_INFO=mkl)"
+    return blas_in_maps(maps_text, resolve)
+
+
 def alternative_value(query_text):
     """The ``Value:`` of ``update-alternatives --query libblas.so.3-<arch>``, or None."""
     m = re.search(r"^Value:\s*(\S+)", query_text, re.M)

@@ -58,6 +58,15 @@ class BlasCheckTest(unittest.TestCase):
         self.assertEqual("mkl", kind)
         self.assertIsNone(suite.blas_verdict(kind, ""))
 
+    def test_mkl_linked_into_torch_beats_a_mapped_openblas(self):
+        # pip's torch links MKL in and maps no BLAS; numpy's OpenBLAS in the same process is not torch's.
+        maps = "7f-8f r-xp 0 fd:01 1 /venv/lib/python3.12/site-packages/numpy.libs/libscipy_openblas64_-61654e39.so\n"
+        config = "  - Build settings: BLAS_INFO=mkl, BUILD_TYPE=Release, USE_MKL=ON,\n"
+        self.assertEqual(("mkl", "linked into torch (BLAS_INFO=mkl)"), suite.torch_blas(config, maps, resolve=lambda p: p))
+        debian = "  - Build settings: BLAS_INFO=generic, BUILD_TYPE=RelWithDebInfo,\n"
+        self.assertEqual("openblas", suite.torch_blas(debian, maps, resolve=lambda p: p)[0])
+        self.assertEqual("reference", suite.torch_blas(debian, REFERENCE_MAPS, resolve=lambda p: p)[0])
+
     def test_no_blas_mapped(self):
         self.assertEqual(("none", ""), suite.blas_in_maps("7f-8f r-xp 0 fd:01 1 /usr/lib/libc.so.6\n", resolve=lambda p: p))
 
