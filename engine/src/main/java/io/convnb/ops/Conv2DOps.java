@@ -449,6 +449,9 @@ public final class Conv2DOps {
         String op = "Conv2DOps.transposeForward";
         ConvGeometry g = transposeGeometry(op, x, kernel, s, outH, outW);
         checkBias(op, x, biasOrNull, g.c());
+        if (transposeOneDnn(g, x.dataType())) {
+            return addBias(OneDnnConv.inputGradient(x, kernel, g), biasOrNull, g.c());
+        }
         INDArray x2 = OpChecks.plain(x).reshape('c', (long) g.n() * g.cellsPerImage(), g.f());
         INDArray y = ConvGemm.inputGradient(x2, kernelMatrix(kernel, g.k(), g.f()), g);
         return addBias(y, biasOrNull, g.c());
@@ -469,11 +472,28 @@ public final class Conv2DOps {
         OpChecks.sameShape(op, "dy", dy, g.n(), g.h(), g.w(), g.c());
         OpChecks.sameType(op, x, "dy", dy);
         INDArray dyPlain = OpChecks.plain(dy);
+        INDArray db = hasBias ? ConvGemm.columnSums(dyPlain.reshape('c', dy.length() / g.c(), g.c())) : null;
+        if (transposeOneDnn(g, x.dataType())) {
+            INDArray dKernel = OneDnnConv.kernelGradient(dyPlain, x, g);
+            return new ConvGradients(needInput ? OneDnnConv.forward(dyPlain, kernel, null, g) : null, dKernel, db);
+        }
         INDArray x2 = OpChecks.plain(x).reshape('c', (long) g.n() * g.cellsPerImage(), g.f());
         INDArray dKernel = ConvGemm.weightGradient(dyPlain, x2, g).reshape('c', kernel.shape());
         INDArray dx = needInput ? ConvGemm.forward(dyPlain, kernelMatrix(kernel, g.k(), g.f()), g) : null;
-        INDArray db = hasBias ? ConvGemm.columnSums(dyPlain.reshape('c', dy.length() / g.c(), g.c())) : null;
         return new ConvGradients(dx, dKernel, db);
+    }
+
+    /**
+     * Whether AUTO runs a transposed convolution through {@link OneDnnConv}, whose input gradient is the
+     * transposed forward pass, its forward pass the transposed dx and its kernel gradient, with the roles
+     * of x and dy swapped, the transposed kernel gradient: where the ordinary convolution of geometry g
+     * would take it ({@link #oneDnn}) and its windows reach the end of the swapped input (an output past
+     * the transposed layer's full result keeps the GEMMs). Other implementations keep the GEMM path. On
+     * (16,28,28,64) x32 4x4 stride 2 "same" (2-vCPU AMD EPYC) a step took 8.3 ms against 19 by GEMMs
+     * (col2im forward, im2col backward).
+     */
+    static boolean transposeOneDnn(ConvGeometry g, DataType type) {
+        return implementation == ConvImplementation.AUTO && oneDnn(g, type) && OneDnnConv.reachesInputEnd(g);
     }
 
     private static INDArray kernelMatrix(INDArray kernel, long k, long f) {

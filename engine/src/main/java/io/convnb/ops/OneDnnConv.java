@@ -270,6 +270,16 @@ final class OneDnnConv {
     }
 
     /**
+     * Whether no input row or column lies a whole stride or more past the last window, which oneDNN's
+     * primitives refuse ("could not create a descriptor"): always so for an ordinary convolution, not for
+     * a transposed one whose output runs past its full result.
+     */
+    static boolean reachesInputEnd(ConvGeometry g) {
+        return padEnd(g.h(), g.oh(), g.kh(), g.sh(), g.dh(), g.pt()) > -g.sh()
+                && padEnd(g.w(), g.ow(), g.kw(), g.sw(), g.dw(), g.pl()) > -g.sw();
+    }
+
+    /**
      * Zero cells past the input's end that the last window reads, what oneDNN calls the right padding;
      * negative where a stride leaves input cells that no window reaches.
      */
@@ -345,39 +355,79 @@ final class OneDnnConv {
     /** Gradients of {@link #forward}: dx (when {@code needInput}), the kernel's (kh, kw, C, F) and the bias's (F). */
     static ConvGradients backward(INDArray x, INDArray kernel, INDArray dy, ConvGeometry g, boolean needInput,
                                   boolean hasBias) {
-        INDArray px = OpChecks.plain(x);
-        INDArray pk = OpChecks.plain(kernel);
+        return gradients(x, needInput ? kernel : null, dy, g, true, hasBias);
+    }
+
+    /**
+     * dx of {@link #forward} alone, (N, H, W, C) FLOAT, for dy (N, OH, OW, F). It is also the transposed
+     * convolution of dy with this kernel ({@code Conv2DOps.transposeForward}).
+     */
+    static INDArray inputGradient(INDArray dy, INDArray kernel, ConvGeometry g) {
+        return gradients(null, kernel, dy, g, false, false).input();
+    }
+
+    /**
+     * The kernel gradient of {@link #forward} alone, (kh, kw, C, F) FLOAT, for input x (N, H, W, C) and
+     * dy (N, OH, OW, F); no bias gradient.
+     */
+    static INDArray kernelGradient(INDArray x, INDArray dy, ConvGeometry g) {
+        return gradients(x, null, dy, g, true, false).kernel();
+    }
+
+    /**
+     * dx where {@code kernelOrNull} is given, the kernel gradient where {@code wantKernel} (x then given),
+     * and the bias gradient where {@code hasBias} (with the kernel gradient); the rest null.
+     */
+    private static ConvGradients gradients(INDArray xOrNull, INDArray kernelOrNull, INDArray dy, ConvGeometry g,
+                                           boolean wantKernel, boolean hasBias) {
+        INDArray px = xOrNull == null ? null : OpChecks.plain(xOrNull);
+        INDArray pk = kernelOrNull == null ? null : OpChecks.plain(kernelOrNull);
         INDArray pdy = OpChecks.plain(dy);
         Primitives p = primitives(g, hasBias);
-        INDArray dx = needInput ? Nd4j.createUninitialized(DataType.FLOAT, new long[] {g.n(), g.h(), g.w(), g.c()}, 'c') : null;
-        INDArray dk = Nd4j.createUninitialized(DataType.FLOAT, new long[] {g.kh(), g.kw(), g.c(), g.f()}, 'c');
+        INDArray dx = pk != null ? Nd4j.createUninitialized(DataType.FLOAT, new long[] {g.n(), g.h(), g.w(), g.c()}, 'c') : null;
+        INDArray dk = wantKernel ? Nd4j.createUninitialized(DataType.FLOAT, new long[] {g.kh(), g.kw(), g.c(), g.f()}, 'c') : null;
         INDArray db = hasBias ? Nd4j.createUninitialized(DataType.FLOAT, new long[] {g.f()}, 'c') : null;
         stream s = STREAM.get();
         INDArray[] reordered = new INDArray[2];
         synchronized (p) {
             memory dyMem = wrap(p.dst, pdy);
-            if (needInput) {
-                memory userKernel = wrap(p.userWeights, pk);
-                p.toDataWeights.execute(s, userKernel, p.dataWeights);
-                IntMemoryMap args = new IntMemoryMap();
-                args.put(dnnl.DNNL_ARG_DIFF_DST, dyMem);
-                args.put(dnnl.DNNL_ARG_WEIGHTS, p.dataWeights);
-                args.put(dnnl.DNNL_ARG_DIFF_SRC, wrap(p.src, dx));
-                p.backwardData.execute(s, args);
+            if (pk != null) {
+                inputGradient(p, s, dyMem, pk, dx);
             }
-            IntMemoryMap args = new IntMemoryMap();
-            args.put(dnnl.DNNL_ARG_SRC, inLayout(s, p.toGradientSrc, p.gradientSrc, wrap(p.src, px), reordered, 0));
-            args.put(dnnl.DNNL_ARG_DIFF_DST, inLayout(s, p.toGradientDst, p.gradientDst, dyMem, reordered, 1));
-            args.put(dnnl.DNNL_ARG_DIFF_WEIGHTS, p.weightGradient);
-            if (hasBias) {
-                args.put(dnnl.DNNL_ARG_DIFF_BIAS, wrap(p.biasDesc, db));
+            if (wantKernel) {
+                kernelGradient(p, s, px, dyMem, dk, db, reordered);
             }
-            p.backwardWeights.execute(s, args);
-            memory userGradient = wrap(p.userWeights, dk);
-            p.fromWeightGradient.execute(s, p.weightGradient, userGradient);
             s._wait();
         }
         KeepAlive.fence(px, pk, pdy, dx, dk, db, reordered);
         return new ConvGradients(dx, dk, db);
+    }
+
+    /** Queues dx = the input gradient of dyMem into {@code dx}. Callers hold p's lock and wait for the stream. */
+    private static void inputGradient(Primitives p, stream s, memory dyMem, INDArray plainKernel, INDArray dx) {
+        p.toDataWeights.execute(s, wrap(p.userWeights, plainKernel), p.dataWeights);
+        IntMemoryMap args = new IntMemoryMap();
+        args.put(dnnl.DNNL_ARG_DIFF_DST, dyMem);
+        args.put(dnnl.DNNL_ARG_WEIGHTS, p.dataWeights);
+        args.put(dnnl.DNNL_ARG_DIFF_SRC, wrap(p.src, dx));
+        p.backwardData.execute(s, args);
+    }
+
+    /**
+     * Queues the kernel gradient (into dk, in the user's layout) and the bias gradient (into db, when
+     * not null) of x and dyMem; x and dy reordered into {@code reordered} where the primitive wants
+     * other layouts. Callers hold p's lock, keep {@code reordered} alive and wait for the stream.
+     */
+    private static void kernelGradient(Primitives p, stream s, INDArray px, memory dyMem, INDArray dk, INDArray db,
+                                       INDArray[] reordered) {
+        IntMemoryMap args = new IntMemoryMap();
+        args.put(dnnl.DNNL_ARG_SRC, inLayout(s, p.toGradientSrc, p.gradientSrc, wrap(p.src, px), reordered, 0));
+        args.put(dnnl.DNNL_ARG_DIFF_DST, inLayout(s, p.toGradientDst, p.gradientDst, dyMem, reordered, 1));
+        args.put(dnnl.DNNL_ARG_DIFF_WEIGHTS, p.weightGradient);
+        if (db != null) {
+            args.put(dnnl.DNNL_ARG_DIFF_BIAS, wrap(p.biasDesc, db));
+        }
+        p.backwardWeights.execute(s, args);
+        p.fromWeightGradient.execute(s, p.weightGradient, wrap(p.userWeights, dk));
     }
 }

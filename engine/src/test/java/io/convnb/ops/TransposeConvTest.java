@@ -119,6 +119,62 @@ class TransposeConvTest {
         }
     }
 
+    /**
+     * FLOAT layers with more output channels than the direct kernels take go through oneDNN's convolution
+     * primitives with the roles swapped ({@code Conv2DOps.transposeOneDnn}): the forward pass against the
+     * naive scatter, the gradients against the DOUBLE path (GEMMs, checked against the naive scatter's
+     * gradients above). Strides 1 to 3, a width dilation, asymmetric pads, Keras's output size and one
+     * a cell past the full result (input cells that no window of the swapped convolution reaches).
+     */
+    @Test
+    void oneDnnPathMatchesTheNaiveScatterAndTheDoublePath() {
+        assertTrue(OneDnnConv.on(), "the oneDNN presets are off here: " + OneDnnConv.describe());
+        Random rnd = new Random(17);
+        Conv2DSpec[] specs = {Conv2DSpec.of(2, 2, 1, 1, 1, 1), Conv2DSpec.of(1, 1, 1, 1, 1, 1),
+            new Conv2DSpec(2, 1, 1, 2, 0, 1, 1, 0, 1), Conv2DSpec.of(3, 3, 0, 0, 0, 0)};
+        int[][] kernels = {{4, 4}, {3, 3}, {3, 2}, {2, 2}};
+        int[][] channels = {{6, 5}, {3, 16}, {8, 40}};   // transposed input, output
+        int checked = 0;
+        for (int i = 0; i < specs.length; i++) {
+            Conv2DSpec s = specs[i];
+            NaiveOps.Geo geo = new NaiveOps.Geo(s.strideH(), s.strideW(), s.dilationH(), s.dilationW(), s.padTop(),
+                    s.padBottom(), s.padLeft(), s.padRight(), 1);
+            int[] k = kernels[i];
+            int h = 5, w = 4;
+            int fullH = (h - 1) * s.strideH() + s.dilationH() * (k[0] - 1) + 1;
+            int fullW = (w - 1) * s.strideW() + s.dilationW() * (k[1] - 1) + 1;
+            int[][] outs = {{fullH - s.padTop() - s.padBottom(), fullW - s.padLeft() - s.padRight()}, {fullH + 1, fullW + 2}};
+            for (int[] ch : channels) {
+                for (int[] out : outs) {
+                    String what = s + " " + ch[0] + "->" + ch[1] + " out " + out[0] + "x" + out[1];
+                    NaiveOps.T x = random(rnd, 2, h, w, ch[0]), kernel = random(rnd, k[0], k[1], ch[1], ch[0]);
+                    double[] bias = random(rnd, ch[1]).v();
+                    INDArray got = Conv2DOps.transposeForward(nd(x, DataType.FLOAT), nd(kernel, DataType.FLOAT),
+                            nd(bias, DataType.FLOAT), s, out[0], out[1]);
+                    assertClose(what + " forward", NaiveOps.transposeConv(x, kernel, bias, geo, out[0], out[1]), got, 1e-4);
+                    NaiveOps.T dy = random(rnd, 2, out[0], out[1], ch[1]);
+                    ConvGradients f = Conv2DOps.transposeBackward(nd(x, DataType.FLOAT), nd(kernel, DataType.FLOAT),
+                            nd(dy, DataType.FLOAT), s, true, true);
+                    ConvGradients d = Conv2DOps.transposeBackward(nd(x, DataType.DOUBLE), nd(kernel, DataType.DOUBLE),
+                            nd(dy, DataType.DOUBLE), s, true, true);
+                    assertClose(what + " dx", t(d.input()), f.input(), 1e-4);
+                    assertClose(what + " dkernel", t(d.kernel()), f.kernel(), 1e-4);
+                    assertClose(what + " dbias", t(d.bias()), f.bias(), 1e-4);
+                    checked++;
+                }
+            }
+        }
+        assertEquals(24, checked);
+    }
+
+    private static NaiveOps.T t(INDArray a) {
+        int[] shape = new int[a.rank()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = (int) a.size(i);
+        }
+        return new NaiveOps.T(shape, a.dup('c').data().asDouble());
+    }
+
     private static double dot(NaiveOps.T a, NaiveOps.T b) {
         double s = 0;
         for (int i = 0; i < a.v().length; i++) {
