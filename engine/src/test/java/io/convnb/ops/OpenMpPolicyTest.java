@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.sun.jna.NativeLibrary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.bytedeco.javacpp.Loader;
@@ -62,6 +63,7 @@ class OpenMpPolicyTest {
                 new Object[] {"OMP_NUM_THREADS"}, false));
         System.out.println("THREADS " + Runtime.getRuntime().availableProcessors() + " " + ops.ompGetMaxThreads() + " " + other[0]);
         System.out.println("CORES " + Loader.totalCores() / Math.max(1, Loader.totalChips()));
+        System.out.println("ONEDNN " + Conv2DOps.oneDnnConvolutions());
     }
 
     private static List<String> probe(String... args) throws IOException, InterruptedException {
@@ -81,7 +83,7 @@ class OpenMpPolicyTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
         return out.lines().filter(l -> l.startsWith("REPORT ") || l.startsWith("GETENV ") || l.startsWith("LIBGOMP ")
-                || l.startsWith("THREADS ") || l.startsWith("CORES ")).toList();
+                || l.startsWith("THREADS ") || l.startsWith("CORES ") || l.startsWith("ONEDNN ")).toList();
     }
 
     @Test
@@ -116,6 +118,52 @@ class OpenMpPolicyTest {
         assertEquals("THREADS 1 1 1", late.get(2), late.toString());
         assertEquals("GETENV null", late.get(1), late.toString());
         assertTrue(late.get(0).startsWith("REPORT OpenMP's default: ND4J was loaded before convnb could set it"), late.toString());
+    }
+
+    /**
+     * In a cgroup whose CPU quota allows one CPU (as a Binder pod's allows fewer than its host's cores),
+     * OpenMP's teams get one thread, and oneDNN's convolutions stay on since their teams fit the quota.
+     */
+    @Test
+    void aCpuQuotaSizesOpenMpTeamsAndOneDnnStaysOn() throws Exception {
+        Path group = quotaOfOneCpu();
+        assumeTrue(group != null, "making a cgroup with a CPU quota needs root and a cgroup cpu controller");
+        try {
+            String join = "echo $$ > " + group.resolve("cgroup.procs") + " && exec \"$0\" \"$@\"";
+            List<String> out = probe(List.of("sh", "-c", join), "convnb-first", "threads");
+            assertEquals("THREADS 1 1 1", out.get(2), out.toString());
+            assertEquals("GETENV 1", out.get(1), out.toString());
+            assertTrue(out.get(4).startsWith("ONEDNN on"), out.toString());
+        } finally {
+            Files.delete(group);
+        }
+    }
+
+    /** A new cgroup (v1 or v2) with a quota of one CPU, or null where none can be made. */
+    private static Path quotaOfOneCpu() {
+        String name = "convnb-test-" + ProcessHandle.current().pid();
+        try {
+            Path v1 = Path.of("/sys/fs/cgroup/cpu");
+            if (Files.exists(v1.resolve("cpu.cfs_quota_us"))) {
+                Path group = Files.createDirectory(v1.resolve(name));
+                Files.writeString(group.resolve("cpu.cfs_period_us"), "100000");
+                Files.writeString(group.resolve("cpu.cfs_quota_us"), "100000");
+                return group;
+            }
+            Path v2 = Path.of("/sys/fs/cgroup");
+            if (Files.exists(v2.resolve("cgroup.controllers"))
+                    && Files.readString(v2.resolve("cgroup.controllers")).contains("cpu")) {
+                if (!Files.readString(v2.resolve("cgroup.subtree_control")).contains("cpu")) {
+                    Files.writeString(v2.resolve("cgroup.subtree_control"), "+cpu");
+                }
+                Path group = Files.createDirectory(v2.resolve(name));
+                Files.writeString(group.resolve("cpu.max"), "100000 100000");
+                return group;
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return null;
     }
 
     @Test
