@@ -97,15 +97,15 @@ public final class BatchNormOps {
     public static INDArray normalize(INDArray x, double[] mean, double[] invStd, double[] gamma, double[] beta) {
         INDArray plain = OpChecks.plain(x);
         int c = channels(plain);
+        if (OneDnnBatchNorm.applies(c, plain)) {
+            return OneDnnBatchNorm.normalize(plain, mean, invStd, gamma, beta);
+        }
         int rows = Math.toIntExact(plain.length() / c);
         double[] scale = new double[c];
         double[] shift = new double[c];
         for (int ch = 0; ch < c; ch++) {
             scale[ch] = gamma[ch] * invStd[ch];
             shift[ch] = beta[ch] - mean[ch] * scale[ch];
-        }
-        if (plain.dataType() == DataType.FLOAT && !BatchNormFloat.vectors(c, plain) && OneDnnBatchNorm.applies(plain)) {
-            return OneDnnBatchNorm.normalize(plain, mean, invStd, gamma, beta);
         }
         if (plain.dataType() == DataType.FLOAT) {
             float[] scaleF = new float[c];
@@ -161,7 +161,7 @@ public final class BatchNormOps {
                     + " but the input has shape " + OpChecks.shape(px) + "; pass the gradient of this layer's output.");
         }
         if (px.dataType() == DataType.FLOAT && pdy.dataType() == DataType.FLOAT) {
-            if (batchStatistics && !BatchNormFloat.vectors(c, px, pdy) && OneDnnBatchNorm.applies(px)) {
+            if (batchStatistics && OneDnnBatchNorm.applies(c, px, pdy)) {
                 return OneDnnBatchNorm.backward(px, pdy, mean, invStd, gamma, dGamma, dBeta);
             }
             return BatchNormFloat.backward(px, pdy, c, mean, invStd, gamma, dGamma, dBeta, batchStatistics);

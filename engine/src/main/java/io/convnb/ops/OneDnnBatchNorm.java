@@ -41,10 +41,13 @@ final class OneDnnBatchNorm {
     private OneDnnBatchNorm() {
     }
 
-    /** Whether AUTO normalizes this FLOAT channels-last array here: oneDNN on, rank 2 to 5. */
-    static boolean applies(INDArray plain) {
-        return OneDnnConv.on() && plain.dataType() == DataType.FLOAT
-                && plain.rank() >= 2 && plain.rank() <= 5;
+    /**
+     * Whether AUTO runs batch normalization of these plain channels-last arrays (x first; C channels)
+     * here: FLOAT, rank 2 to 5, oneDNN on, and no {@link BatchNormVectors} path for them.
+     */
+    static boolean applies(int c, INDArray... plain) {
+        return OneDnnConv.on() && plain[0].dataType() == DataType.FLOAT && plain[0].rank() >= 2 && plain[0].rank() <= 5
+                && !BatchNormFloat.vectors(c, plain);
     }
 
     private static final class Primitives {

@@ -99,22 +99,8 @@ public final class OpenMpPolicy {
             return inherited + " (from the environment)";
         }
         String cpus = Integer.toString(Runtime.getRuntime().availableProcessors());
-        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
-            return "OpenMP's default (not Linux)";
-        }
-        if (libgompLoaded()) {
-            return "OpenMP's default: ND4J was loaded before convnb could set it; set " + THREADS + "=" + cpus
-                    + " before starting the JVM";
-        }
-        try {
-            Function setenv = NativeLibrary.getProcess().getFunction("setenv");
-            if (setenv.invokeInt(new Object[] {THREADS, cpus, 0}) != 0) {
-                return "OpenMP's default (setenv failed)";
-            }
-            return cpus + " (set by convnb before ND4J loaded: the CPUs the JVM may use)";
-        } catch (UnsatisfiedLinkError | RuntimeException | NoClassDefFoundError e) {
-            return "OpenMP's default (no setenv here: " + e.getClass().getSimpleName() + ")";
-        }
+        String notSet = putBeforeLibgomp(THREADS, cpus);
+        return notSet != null ? notSet : cpus + " (set by convnb before ND4J loaded: the CPUs the JVM may use)";
     }
 
     private static String set() {
@@ -125,19 +111,25 @@ public final class OpenMpPolicy {
         if ("false".equalsIgnoreCase(System.getProperty("convnb.omp.passive"))) {
             return "OpenMP's default (system property convnb.omp.passive=false)";
         }
+        String notSet = putBeforeLibgomp(VARIABLE, "PASSIVE");
+        return notSet != null ? notSet : "PASSIVE (set by convnb before ND4J loaded; convnb.omp.passive=false keeps the default)";
+    }
+
+    /**
+     * Puts {@code name=value} into the process environment ({@code setenv}), where libgomp reads it as it
+     * loads: null when it did, else the report of why OpenMP keeps its default.
+     */
+    private static String putBeforeLibgomp(String name, String value) {
         if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
-            return "OpenMP's default (not Linux; set " + VARIABLE + "=PASSIVE before starting the JVM)";
+            return "OpenMP's default (not Linux; set " + name + "=" + value + " before starting the JVM)";
         }
         if (libgompLoaded()) {
-            return "OpenMP's default: ND4J was loaded before convnb could set it; set " + VARIABLE
-                    + "=PASSIVE before starting the JVM";
+            return "OpenMP's default: ND4J was loaded before convnb could set it; set " + name + "=" + value
+                    + " before starting the JVM";
         }
         try {
             Function setenv = NativeLibrary.getProcess().getFunction("setenv");
-            if (setenv.invokeInt(new Object[] {VARIABLE, "PASSIVE", 0}) != 0) {
-                return "OpenMP's default (setenv failed)";
-            }
-            return "PASSIVE (set by convnb before ND4J loaded; convnb.omp.passive=false keeps the default)";
+            return setenv.invokeInt(new Object[] {name, value, 0}) == 0 ? null : "OpenMP's default (setenv failed)";
         } catch (UnsatisfiedLinkError | RuntimeException | NoClassDefFoundError e) {
             return "OpenMP's default (no setenv here: " + e.getClass().getSimpleName() + ")";
         }
